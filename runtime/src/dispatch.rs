@@ -100,7 +100,7 @@ where
 {
     fn call(self, rt: &RT, args: Option<IpldBlock>) -> Result<Option<IpldBlock>, ActorError> {
         if args.is_some() {
-            return Err(ActorError::serialization("method expects no parameters"));
+            return Err(ActorError::illegal_argument("method expects no arguments"));
         }
         encode_return((self.handler)(rt)?)
     }
@@ -113,7 +113,7 @@ where
     R: Serialize,
 {
     fn call(self, rt: &RT, args: Option<IpldBlock>) -> Result<Option<IpldBlock>, ActorError> {
-        let block = args.ok_or_else(|| ActorError::serialization("method expects parameters"))?;
+        let block = args.ok_or_else(|| ActorError::illegal_argument("method expects arguments"))?;
         let params = block.deserialize().map_err(|e| {
             ActorError::serialization(format!("failed to decode parameters: {}", e))
         })?;
@@ -134,28 +134,39 @@ where
 }
 
 /// Implements `ActorCode::invoke_method` from a table of `Method => handler`. Handlers take
-/// `(rt)` or `(rt, params)`. Internal method numbers are restricted to built-in callers; an
-/// unknown number is `USR_UNHANDLED_MESSAGE` unless the table ends in `_ => fallback`, a handler
-/// `(rt, method, args)` that receives every other number.
+/// `(rt)` or `(rt, params)`. Internal method numbers are restricted to built-in callers
+/// (`restrict_internal_api`); an unknown number is `USR_UNHANDLED_MESSAGE` unless the table ends
+/// in `_ => fallback`, a handler `(rt, method, args)` that receives every other number.
 #[macro_export]
 macro_rules! actor_dispatch {
-    ($($method:ident => $handler:ident,)* _ => $fallback:ident $(,)?) => {
-        fn invoke_method<RT>(
-            rt: &RT,
-            method: u64,
-            args: Option<$crate::dispatch::__IpldBlock>,
-        ) -> Result<Option<$crate::dispatch::__IpldBlock>, $crate::ActorError>
-        where
-            RT: $crate::runtime::Runtime,
-        {
-            $crate::dispatch::restrict_internal_api(rt, method)?;
-            match <Self::Methods as $crate::dispatch::__FromPrimitive>::from_u64(method) {
-                $(Some(Self::Methods::$method) => $crate::dispatch::dispatch(rt, Self::$handler, args),)*
-                _ => Self::$fallback(rt, method, args),
-            }
-        }
+    ($($table:tt)*) => {
+        $crate::__actor_dispatch_impl!(restricted; $($table)*);
     };
-    ($($method:ident => $handler:ident),* $(,)?) => {
+}
+
+/// Like `actor_dispatch!` but without the internal-method restriction, for actors that user code
+/// must reach by plain method numbers (the EAM's Create and Create2 are called by EVM contracts).
+#[macro_export]
+macro_rules! actor_dispatch_unrestricted {
+    ($($table:tt)*) => {
+        $crate::__actor_dispatch_impl!(unrestricted; $($table)*);
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __actor_dispatch_impl {
+    (@restrict restricted $rt:ident $method:ident) => {
+        $crate::dispatch::restrict_internal_api($rt, $method)?;
+    };
+    (@restrict unrestricted $rt:ident $method:ident) => {};
+    (@fallback $rt:ident $method:ident $args:ident) => {
+        Err($crate::ActorError::unhandled_message(format!("invalid method: {}", $method)))
+    };
+    (@fallback $rt:ident $method:ident $args:ident $fallback:ident) => {
+        Self::$fallback($rt, $method, $args)
+    };
+    ($mode:ident; $($method:ident => $handler:ident,)* $(_ => $fallback:ident $(,)?)?) => {
         fn invoke_method<RT>(
             rt: &RT,
             method: u64,
@@ -164,10 +175,10 @@ macro_rules! actor_dispatch {
         where
             RT: $crate::runtime::Runtime,
         {
-            $crate::dispatch::restrict_internal_api(rt, method)?;
+            $crate::__actor_dispatch_impl!(@restrict $mode rt method);
             match <Self::Methods as $crate::dispatch::__FromPrimitive>::from_u64(method) {
                 $(Some(Self::Methods::$method) => $crate::dispatch::dispatch(rt, Self::$handler, args),)*
-                _ => Err($crate::ActorError::unhandled_message(format!("invalid method: {}", method))),
+                _ => $crate::__actor_dispatch_impl!(@fallback rt method args $($fallback)?),
             }
         }
     };

@@ -92,13 +92,13 @@ fn unknown_methods_are_unhandled() {
 }
 
 #[test]
-fn parameters_are_decoded_or_refused_as_serialization_errors() {
+fn parameters_are_decoded_or_refused() {
     let rt = constructed();
     // Missing parameters.
     let err = rt.call::<ToyActor>(Method::Add as u64, None).unwrap_err();
     assert_eq!(
         (err.exit_code(), err.msg()),
-        (ExitCode::USR_SERIALIZATION, "method expects parameters")
+        (ExitCode::USR_ILLEGAL_ARGUMENT, "method expects arguments")
     );
     // Malformed CBOR.
     let bad = Some(IpldBlock {
@@ -121,7 +121,10 @@ fn parameters_are_decoded_or_refused_as_serialization_errors() {
         .unwrap_err();
     assert_eq!(
         (err.exit_code(), err.msg()),
-        (ExitCode::USR_SERIALIZATION, "method expects no parameters")
+        (
+            ExitCode::USR_ILLEGAL_ARGUMENT,
+            "method expects no arguments"
+        )
     );
     rt.verify();
 }
