@@ -1,0 +1,37 @@
+# Makefile: the project's entry points, as the README names them (bundle, test, check).
+#
+#   make bundle [NETWORK=testing-fake-proofs] [BUNDLE_CAR=path]   build the bundle CAR, print its table
+#   make test                                                      fmt check, clippy, all tests
+#   make check                                                     fmt check and clippy only
+
+SHELL := /bin/bash
+CARGO ?= cargo
+NETWORK ?= mainnet
+ifeq ($(NETWORK),mainnet)
+BUNDLE_CAR ?= output/builtin-actors.car
+else
+BUNDLE_CAR ?= output/builtin-actors-$(NETWORK).car
+endif
+
+.PHONY: bundle test check fmt clippy wasm-target
+
+# The actors compile to this target inside the bundle's build script.
+wasm-target:
+	rustup target add wasm32-unknown-unknown
+
+bundle: wasm-target
+	BUILD_FIL_NETWORK=$(NETWORK) $(CARGO) run --locked --bin fil_builtin_actors_bundle -- -o $(BUNDLE_CAR)
+
+# Every test of the workspace, then one closing line that totals cargo's per-binary results.
+test: wasm-target check
+	mkdir -p target
+	set -o pipefail; $(CARGO) test --locked --workspace 2>&1 | tee target/test-output.log
+	@awk '/^test result:/ {p += $$4; f += $$6} END {printf "tests: %d passed, %d failed\n", p, f}' target/test-output.log
+
+check: fmt clippy
+
+fmt:
+	$(CARGO) fmt --all -- --check
+
+clippy: wasm-target
+	$(CARGO) clippy --locked --workspace --all-targets -- -D warnings

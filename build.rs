@@ -1,0 +1,423 @@
+// Build script of the bundle crate: compiles every actor to wasm32 and packs the modules into the
+// network's bundle CAR (a version-1 manifest in the FVM's builtin-type order), then generates the
+// Rust constants `src/lib.rs` exposes (the CAR bytes, network, code CIDs and WASM sizes).
+//
+// Inputs: `BUILD_FIL_NETWORK` (default `mainnet`) picks the network; it is passed on to the WASM
+// compile, where the runtime reads it. Outputs, under `OUT_DIR`: `wasm/<slot>.wasm`,
+// `bundle/bundle-<network>.car` and `bundle_info.rs`.
+//
+// The actors are compiled by a nested cargo with its own target dir
+// (`<target>/wasm-actors/<network>`), so it never waits on the lock the outer cargo holds on its
+// own target dir: all implemented actors in one run, then `fil_actor_unimplemented` once per
+// unimplemented slot with the slot's name in `FIL_ACTOR_UNIMPLEMENTED_SLOT`.
+
+use std::collections::{BTreeSet, HashSet};
+use std::env;
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use fil_actor_bundler::Bundler;
+
+/// The manifest, in builtin-type order (type ids start at 1): each slot's manifest name and the
+/// crate that implements it. A slot whose crate is not a workspace member yet is filled by
+/// `fil_actor_unimplemented`, compiled with the slot's name baked in.
+const MANIFEST: &[(&str, &str)] = &[
+    ("system", "fil_actor_system"),
+    ("init", "fil_actor_init"),
+    ("cron", "fil_actor_cron"),
+    ("account", "fil_actor_account"),
+    ("storagepower", "fil_actor_power"),
+    ("storageminer", "fil_actor_miner"),
+    ("storagemarket", "fil_actor_market"),
+    ("paymentchannel", "fil_actor_paych"),
+    ("multisig", "fil_actor_multisig"),
+    ("reward", "fil_actor_reward"),
+    ("verifiedregistry", "fil_actor_verifreg"),
+    ("datacap", "fil_actor_datacap"),
+    ("placeholder", "fil_actor_placeholder"),
+    ("evm", "fil_actor_evm"),
+    ("eam", "fil_actor_eam"),
+    ("ethaccount", "fil_actor_ethaccount"),
+];
+
+/// The crate compiled once per slot that has no implementation yet.
+const UNIMPLEMENTED_PACKAGE: &str = "fil_actor_unimplemented";
+
+/// The variable through which `fil_actor_unimplemented` learns its slot at compile time.
+const SLOT_ENV: &str = "FIL_ACTOR_UNIMPLEMENTED_SLOT";
+
+const NETWORK_ENV: &str = "BUILD_FIL_NETWORK";
+const DEFAULT_NETWORK: &str = "mainnet";
+const NETWORKS: &[&str] = &[
+    "mainnet",
+    "calibrationnet",
+    "butterflynet",
+    "caterpillarnet",
+    "devnet",
+    "testing",
+    "testing-fake-proofs",
+];
+
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+const WASM_PROFILE: &str = "wasm";
+
+/// Variables of the outer build that must not leak into the nested cargo: they would retarget it,
+/// change its flags, or wrap its rustc (clippy runs build scripts with a rustc wrapper).
+const SCRUBBED_ENV: &[&str] = &[
+    "CARGO_TARGET_DIR",
+    "CARGO_BUILD_TARGET",
+    "CARGO_BUILD_TARGET_DIR",
+    "CARGO_ENCODED_RUSTFLAGS",
+    "RUSTFLAGS",
+    "RUSTC_WRAPPER",
+    "RUSTC_WORKSPACE_WRAPPER",
+];
+
+/// How one manifest slot gets its module.
+enum Source {
+    /// A workspace crate with a `fil-actor` feature exporting `invoke`.
+    Crate(&'static str),
+    /// `fil_actor_unimplemented`, compiled for this slot.
+    Unimplemented,
+}
+
+struct Slot {
+    name: &'static str,
+    source: Source,
+}
+
+type Result<T> = std::result::Result<T, String>;
+
+fn main() {
+    if let Err(err) = run() {
+        eprintln!("error: building the actors bundle failed: {err}");
+        std::process::exit(1);
+    }
+}
+
+fn run() -> Result<()> {
+    let root = PathBuf::from(var("CARGO_MANIFEST_DIR")?);
+    let out_dir = PathBuf::from(var("OUT_DIR")?);
+    let cargo = var("CARGO")?;
+
+    println!("cargo:rerun-if-env-changed={NETWORK_ENV}");
+    for input in [
+        "actors",
+        "runtime",
+        "Cargo.toml",
+        "Cargo.lock",
+        "rust-toolchain.toml",
+    ] {
+        println!("cargo:rerun-if-changed={}", root.join(input).display());
+    }
+
+    let network = network()?;
+    let members = workspace_members(&cargo, &root)?;
+    let slots: Vec<Slot> = MANIFEST
+        .iter()
+        .map(|&(name, package)| Slot {
+            name,
+            source: if members.contains(package) {
+                Source::Crate(package)
+            } else {
+                Source::Unimplemented
+            },
+        })
+        .collect();
+    let needs_stand_in = slots
+        .iter()
+        .any(|s| matches!(s.source, Source::Unimplemented));
+    if needs_stand_in && !members.contains(UNIMPLEMENTED_PACKAGE) {
+        return Err(format!(
+            "{UNIMPLEMENTED_PACKAGE} must be a workspace member to fill the unimplemented slots"
+        ));
+    }
+
+    // One nested target dir per network: the runtime (and so every actor) compiles differently
+    // per network, and separate dirs let builds for two networks alternate without rebuilding.
+    let wasm_target_dir = target_dir(&out_dir)?.join("wasm-actors").join(network);
+    let wasm_out = wasm_target_dir.join(WASM_TARGET).join(WASM_PROFILE);
+    fs::create_dir_all(&wasm_target_dir)
+        .map_err(|e| format!("creating {}: {e}", wasm_target_dir.display()))?;
+    // Held until the modules are copied out: another build of this network (another outer
+    // profile, or another cargo process on the same target dir) must not overwrite a module
+    // between its build and its copy.
+    let lock_path = wasm_target_dir.join("bundle-build.lock");
+    let lock = fs::File::create(&lock_path)
+        .map_err(|e| format!("creating {}: {e}", lock_path.display()))?;
+    lock.lock()
+        .map_err(|e| format!("locking {}: {e}", lock_path.display()))?;
+    let staged = out_dir.join("wasm");
+    fs::create_dir_all(&staged).map_err(|e| format!("creating {}: {e}", staged.display()))?;
+
+    // All implemented actors in one cargo run, so their shared dependencies build once, in
+    // parallel.
+    let packages: Vec<&str> = slots
+        .iter()
+        .filter_map(|slot| match slot.source {
+            Source::Crate(package) => Some(package),
+            Source::Unimplemented => None,
+        })
+        .collect();
+    if !packages.is_empty() {
+        let mut cmd = wasm_build(&cargo, &root, &wasm_target_dir, network);
+        for package in &packages {
+            cmd.arg("-p").arg(package);
+        }
+        run_cargo(cmd)?;
+    }
+
+    // One run per unimplemented slot: the slot name is a compile-time input, so each run rebuilds
+    // only this tiny crate (a fraction of a second) and the module is copied out before the next.
+    let mut sizes = Vec::with_capacity(slots.len());
+    for slot in &slots {
+        let built = match slot.source {
+            Source::Crate(package) => wasm_out.join(format!("{package}.wasm")),
+            Source::Unimplemented => {
+                let mut cmd = wasm_build(&cargo, &root, &wasm_target_dir, network);
+                cmd.arg("-p")
+                    .arg(UNIMPLEMENTED_PACKAGE)
+                    .env(SLOT_ENV, slot.name);
+                run_cargo(cmd)?;
+                wasm_out.join(format!("{UNIMPLEMENTED_PACKAGE}.wasm"))
+            }
+        };
+        let dest = staged.join(format!("{}.wasm", slot.name));
+        fs::copy(&built, &dest)
+            .map_err(|e| format!("copying {} to {}: {e}", built.display(), dest.display()))?;
+        sizes.push(check_wasm(&dest)?);
+    }
+    drop(lock);
+
+    // Pack the modules, in manifest order, into the CAR.
+    let bundle_dir = out_dir.join("bundle");
+    fs::create_dir_all(&bundle_dir)
+        .map_err(|e| format!("creating {}: {e}", bundle_dir.display()))?;
+    let car_path = bundle_dir.join(format!("bundle-{network}.car"));
+    let mut bundler = Bundler::new(&car_path);
+    let mut cids = Vec::with_capacity(slots.len());
+    for (builtin_type, slot) in (1u32..).zip(&slots) {
+        let wasm = staged.join(format!("{}.wasm", slot.name));
+        let cid = bundler
+            .add_from_file(builtin_type, slot.name.to_string(), None, &wasm)
+            .map_err(|e| format!("adding {} to the bundle: {e:#}", wasm.display()))?;
+        cids.push(cid.to_string());
+    }
+    bundler
+        .finish()
+        .map_err(|e| format!("writing {}: {e:#}", car_path.display()))?;
+
+    // The FVM maps each code CID to one builtin type: two slots sharing a module would break it.
+    let mut seen = HashSet::new();
+    for (slot, cid) in slots.iter().zip(&cids) {
+        if !seen.insert(cid) {
+            return Err(format!(
+                "slot {} has the same code CID as another slot: {cid}",
+                slot.name
+            ));
+        }
+    }
+
+    let root_cid = car_root(&car_path)?;
+    let info = bundle_info(network, &car_path, &root_cid, &slots, &cids, &sizes);
+    let info_path = out_dir.join("bundle_info.rs");
+    fs::write(&info_path, info).map_err(|e| format!("writing {}: {e}", info_path.display()))?;
+    Ok(())
+}
+
+fn var(name: &str) -> Result<String> {
+    env::var(name).map_err(|e| format!("reading {name}: {e}"))
+}
+
+/// The network from `BUILD_FIL_NETWORK`, checked against the known networks.
+fn network() -> Result<&'static str> {
+    let requested = match env::var(NETWORK_ENV) {
+        Ok(value) if !value.is_empty() => value,
+        Ok(_) | Err(env::VarError::NotPresent) => return Ok(DEFAULT_NETWORK),
+        Err(env::VarError::NotUnicode(value)) => {
+            return Err(format!("{NETWORK_ENV} is not valid UTF-8: {value:?}"))
+        }
+    };
+    NETWORKS
+        .iter()
+        .copied()
+        .find(|&known| known == requested)
+        .ok_or_else(|| {
+            format!(
+                "unknown network {requested:?} in {NETWORK_ENV}; expected one of: {}",
+                NETWORKS.join(", ")
+            )
+        })
+}
+
+/// The names of the workspace's member packages, from `cargo metadata` (without resolving
+/// dependencies).
+fn workspace_members(cargo: &str, root: &Path) -> Result<BTreeSet<String>> {
+    let mut cmd = Command::new(cargo);
+    scrub(&mut cmd);
+    cmd.args([
+        "metadata",
+        "--no-deps",
+        "--format-version",
+        "1",
+        "--manifest-path",
+    ])
+    .arg(root.join("Cargo.toml"))
+    .stderr(Stdio::inherit());
+    let output = cmd
+        .output()
+        .map_err(|e| format!("running cargo metadata: {e}"))?;
+    if !output.status.success() {
+        return Err(format!("cargo metadata failed with {}", output.status));
+    }
+    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .map_err(|e| format!("parsing cargo metadata: {e}"))?;
+    let member_ids: BTreeSet<&str> = metadata["workspace_members"]
+        .as_array()
+        .ok_or("cargo metadata has no workspace_members")?
+        .iter()
+        .filter_map(|id| id.as_str())
+        .collect();
+    let packages = metadata["packages"]
+        .as_array()
+        .ok_or("cargo metadata has no packages")?;
+    Ok(packages
+        .iter()
+        .filter(|p| p["id"].as_str().is_some_and(|id| member_ids.contains(id)))
+        .filter_map(|p| p["name"].as_str().map(str::to_string))
+        .collect())
+}
+
+/// The outer target dir: `OUT_DIR` is `<target>[/<triple>]/<profile>/build/<pkg>-<hash>/out`.
+fn target_dir(out_dir: &Path) -> Result<PathBuf> {
+    let build = out_dir
+        .ancestors()
+        .find(|dir| dir.file_name().is_some_and(|name| name == "build"))
+        .ok_or_else(|| format!("cannot find the target dir above {}", out_dir.display()))?;
+    let profile_dir = build.parent().ok_or("build dir has no parent")?;
+    let mut target = profile_dir.parent().ok_or("profile dir has no parent")?;
+    // A cross build nests the profile dir under the target triple, inside the target dir (which
+    // cargo marks with CACHEDIR.TAG).
+    if let Some(parent) = target.parent().filter(|p| p.join("CACHEDIR.TAG").exists()) {
+        target = parent;
+    }
+    Ok(target.to_path_buf())
+}
+
+/// A nested `cargo build` of actor crates for the WASM target, with their `invoke` exports. The
+/// runtime reads `BUILD_FIL_NETWORK` for the network's policy (and fake proofs).
+fn wasm_build(cargo: &str, root: &Path, target_dir: &Path, network: &str) -> Command {
+    let mut cmd = Command::new(cargo);
+    scrub(&mut cmd);
+    cmd.arg("build")
+        .arg("--manifest-path")
+        .arg(root.join("Cargo.toml"))
+        .args([
+            "--target",
+            WASM_TARGET,
+            "--profile",
+            WASM_PROFILE,
+            "--locked",
+        ])
+        .arg("--target-dir")
+        .arg(target_dir)
+        .args(["--features", "fil-actor"])
+        .env(NETWORK_ENV, network)
+        .env_remove(SLOT_ENV);
+    cmd
+}
+
+fn scrub(cmd: &mut Command) {
+    for name in SCRUBBED_ENV {
+        cmd.env_remove(name);
+    }
+}
+
+/// Runs a nested cargo; its output goes to this script's stderr so that nothing it prints is
+/// read as a build-script directive.
+fn run_cargo(mut cmd: Command) -> Result<()> {
+    cmd.stdout(Stdio::from(std::io::stderr()))
+        .stderr(Stdio::inherit());
+    let status = cmd.status().map_err(|e| format!("running {cmd:?}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{cmd:?} failed with {status} (its errors are above; if `core` is missing, run \
+             `rustup target add {WASM_TARGET}`)"
+        ))
+    }
+}
+
+/// Checks that a file looks like a WASM module (magic and version 1); returns its size.
+fn check_wasm(path: &Path) -> Result<usize> {
+    let bytes = fs::read(path).map_err(|e| format!("reading {}: {e}", path.display()))?;
+    if !bytes.starts_with(b"\0asm\x01\0\0\0") {
+        return Err(format!("{} is not a WASM module", path.display()));
+    }
+    Ok(bytes.len())
+}
+
+/// The single root of the written CAR: the manifest envelope.
+fn car_root(car_path: &Path) -> Result<String> {
+    let file =
+        fs::File::open(car_path).map_err(|e| format!("opening {}: {e}", car_path.display()))?;
+    let reader = fvm_ipld_car::CarReader::new(std::io::BufReader::new(file))
+        .map_err(|e| format!("reading {}: {e}", car_path.display()))?;
+    match reader.header.roots.as_slice() {
+        [root] => Ok(root.to_string()),
+        roots => Err(format!("expected one CAR root, found {}", roots.len())),
+    }
+}
+
+/// The generated Rust source included by `src/lib.rs`.
+fn bundle_info(
+    network: &str,
+    car_path: &Path,
+    root_cid: &str,
+    slots: &[Slot],
+    cids: &[String],
+    sizes: &[usize],
+) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "// Generated by build.rs: the bundle built for this network."
+    );
+    let _ = writeln!(
+        out,
+        "/// The network this bundle was built for (`BUILD_FIL_NETWORK`)."
+    );
+    let _ = writeln!(out, "pub const NETWORK: &str = {network:?};");
+    let _ = writeln!(
+        out,
+        "/// The bundle: a CAR whose single root is the manifest envelope."
+    );
+    let _ = writeln!(
+        out,
+        "pub const BUNDLE_CAR: &[u8] = include_bytes!({:?});",
+        car_path.display().to_string()
+    );
+    let _ = writeln!(
+        out,
+        "/// The CID of the CAR's root, the version-1 manifest envelope."
+    );
+    let _ = writeln!(out, "pub const MANIFEST_ROOT: &str = {root_cid:?};");
+    let _ = writeln!(out, "/// Every manifest slot, in builtin-type order.");
+    let _ = writeln!(out, "pub const ACTORS: &[BundledActor] = &[");
+    for ((builtin_type, slot), (cid, size)) in (1u32..).zip(slots).zip(cids.iter().zip(sizes)) {
+        let source = match slot.source {
+            Source::Crate(package) => format!("ActorSource::Crate({package:?})"),
+            Source::Unimplemented => "ActorSource::Unimplemented".to_string(),
+        };
+        let _ = writeln!(
+            out,
+            "    BundledActor {{ builtin_type: {builtin_type}, name: {:?}, source: {source}, code_cid: {cid:?}, wasm_size: {size} }},",
+            slot.name
+        );
+    }
+    let _ = writeln!(out, "];");
+    out
+}

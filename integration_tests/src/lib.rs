@@ -1,0 +1,14 @@
+//! `fil_actors_integration_tests`: scenarios written once against `test_vm::VM` and run on both
+//! engines, plus the helper that runs them and compares the outcomes.
+
+use test_vm::{FvmVM, NativeVM, VM};
+
+/// Runs `scenario` on a fresh native VM and a fresh FVM engine (invariant checks on) and returns
+/// both outputs, native first, for the caller to compare.
+pub fn on_both_engines<T>(scenario: impl Fn(&mut dyn VM) -> T) -> (T, T) {
+    let mut native = NativeVM::new().expect("native VM starts");
+    native.set_invariant_checks(true);
+    let mut fvm = FvmVM::new().expect("FVM engine starts");
+    fvm.set_invariant_checks(true);
+    (scenario(&mut native), scenario(&mut fvm))
+}

@@ -1,0 +1,194 @@
+//! Genesis: builds the same network on either engine, written once against the [`VM`] trait.
+//! The system and init states are written directly (the FVM reads them itself); every other
+//! singleton gets its constructor sent from the system actor, as at genesis. A slot still filled
+//! by a stand-in module gets its actor with empty state and no constructor call.
+
+use anyhow::{anyhow, Context};
+use fil_actors_runtime::builtin::*;
+use fvm::state_tree::ActorState;
+use fvm_ipld_encoding::tuple::*;
+use fvm_ipld_hamt::Hamt;
+use fvm_shared::address::Address;
+use fvm_shared::econ::TokenAmount;
+use fvm_shared::{ActorID, MethodNum, HAMT_BIT_WIDTH, METHOD_CONSTRUCTOR, METHOD_SEND};
+use serde::Serialize;
+
+use crate::bundle::bundle;
+use crate::{chain, put_cbor, MessageKind, Msg, StoreRef, VM};
+
+/// Cron's entries at genesis: power's and market's end-of-epoch handlers (v18 method numbers).
+pub const CRON_ENTRIES: [(ActorID, MethodNum); 2] =
+    [(STORAGE_POWER_ACTOR_ID, 5), (STORAGE_MARKET_ACTOR_ID, 9)];
+
+#[derive(Serialize_tuple, Deserialize_tuple)]
+struct CronEntry {
+    receiver: Address,
+    method_num: MethodNum,
+}
+
+#[derive(Serialize_tuple, Deserialize_tuple)]
+struct CronParams {
+    entries: Vec<CronEntry>,
+}
+
+#[derive(Serialize_tuple, Deserialize_tuple)]
+struct SystemState {
+    builtin_actors: cid::Cid,
+}
+
+#[derive(Serialize_tuple, Deserialize_tuple)]
+struct InitState {
+    address_map: cid::Cid,
+    next_id: ActorID,
+    network_name: String,
+}
+
+#[derive(Serialize_tuple, Deserialize_tuple)]
+struct AccountState {
+    address: Address,
+}
+
+/// What genesis made.
+#[derive(Clone, Debug)]
+pub struct Genesis {
+    /// The funded accounts: key address and ID.
+    pub accounts: Vec<(Address, ActorID)>,
+    /// The root key of the verified registry and governor of datacap.
+    pub verifreg_root: Address,
+}
+
+/// The key address of test account `i` (a secp256k1 address over a fixed fake key).
+pub fn account_address(i: u64) -> Address {
+    let mut key = [0u8; 65];
+    key[0] = 4;
+    key[1..9].copy_from_slice(&i.to_be_bytes());
+    Address::new_secp256k1(&key).expect("a 65-byte key is a valid secp256k1 key")
+}
+
+/// Builds the network on `vm` (which must be empty) with `balances.len()` funded accounts.
+pub fn genesis(vm: &mut dyn VM, balances: &[TokenAmount]) -> anyhow::Result<Genesis> {
+    let bundle = bundle()?;
+    let codes = vm.codes().clone();
+    let zero = TokenAmount::from_atto(0);
+    let total: TokenAmount = balances.iter().sum();
+
+    // System: holds the funds it hands out below; its state names the manifest.
+    let system_state = put_cbor(
+        vm.store(),
+        &SystemState {
+            builtin_actors: bundle.manifest_data,
+        },
+    )?;
+    vm.set_actor(
+        SYSTEM_ACTOR_ID,
+        ActorState::new(codes.code(Type::System), system_state, total, 0, None),
+    )?;
+
+    // Init: the FVM resolves addresses through its state, so it is written directly.
+    let address_map = Hamt::<_, ActorID>::new_with_bit_width(StoreRef(vm.store()), HAMT_BIT_WIDTH)
+        .flush()
+        .context("creating the empty address map")?;
+    let init_state = put_cbor(
+        vm.store(),
+        &InitState {
+            address_map,
+            next_id: FIRST_NON_SINGLETON_ID,
+            network_name: chain::NETWORK_NAME.into(),
+        },
+    )?;
+    vm.set_actor(
+        INIT_ACTOR_ID,
+        ActorState::new(codes.code(Type::Init), init_state, zero.clone(), 0, None),
+    )?;
+
+    let verifreg_root = Address::new_id(FIRST_NON_SINGLETON_ID);
+    let cron = CronParams {
+        entries: CRON_ENTRIES
+            .iter()
+            .map(|(id, method)| CronEntry {
+                receiver: Address::new_id(*id),
+                method_num: *method,
+            })
+            .collect(),
+    };
+    construct(vm, REWARD_ACTOR_ID, Type::Reward, None::<&()>)?;
+    construct(vm, STORAGE_POWER_ACTOR_ID, Type::Power, None::<&()>)?;
+    construct(vm, STORAGE_MARKET_ACTOR_ID, Type::Market, None::<&()>)?;
+    construct(
+        vm,
+        VERIFIED_REGISTRY_ACTOR_ID,
+        Type::VerifiedRegistry,
+        Some(&verifreg_root),
+    )?;
+    construct(
+        vm,
+        DATACAP_TOKEN_ACTOR_ID,
+        Type::DataCap,
+        Some(&Address::new_id(VERIFIED_REGISTRY_ACTOR_ID)),
+    )?;
+    // After power and market, which its entries call.
+    construct(vm, CRON_ACTOR_ID, Type::Cron, Some(&cron))?;
+
+    // Burnt funds: an account keyed by its own ID address, as networks have it.
+    let burnt = put_cbor(
+        vm.store(),
+        &AccountState {
+            address: BURNT_FUNDS_ACTOR_ADDR,
+        },
+    )?;
+    vm.set_actor(
+        BURNT_FUNDS_ACTOR_ID,
+        ActorState::new(codes.code(Type::Account), burnt, zero, 0, None),
+    )?;
+
+    // Accounts come into being as on chain: a first send of value to a key address.
+    let mut accounts = Vec::with_capacity(balances.len());
+    for (i, balance) in (0u64..).zip(balances) {
+        let address = account_address(i);
+        let send = Msg::new(SYSTEM_ACTOR_ADDR, address, METHOD_SEND).value(balance.clone());
+        let ret = vm.execute(&send, MessageKind::Implicit)?;
+        if !ret.code.is_success() {
+            return Err(anyhow!(
+                "funding account {address} failed with {}",
+                ret.code
+            ));
+        }
+        let id = vm
+            .resolve(&address)?
+            .ok_or_else(|| anyhow!("account {address} was not created"))?;
+        accounts.push((address, id));
+    }
+    Ok(Genesis {
+        accounts,
+        verifreg_root,
+    })
+}
+
+/// Creates singleton `id` of `typ` and, when its slot is implemented, runs its constructor from
+/// the system actor.
+fn construct<P: Serialize>(
+    vm: &mut dyn VM,
+    id: ActorID,
+    typ: Type,
+    params: Option<&P>,
+) -> anyhow::Result<()> {
+    let code = vm.codes().code(typ);
+    vm.set_actor(id, ActorState::new_empty(code, None))?;
+    if !bundle()?.is_implemented(typ) {
+        return Ok(());
+    }
+    let mut msg = Msg::new(SYSTEM_ACTOR_ADDR, Address::new_id(id), METHOD_CONSTRUCTOR);
+    if let Some(params) = params {
+        msg = msg.params(params)?;
+    }
+    let ret = vm.execute(&msg, MessageKind::Implicit)?;
+    if !ret.code.is_success() {
+        return Err(anyhow!(
+            "{} constructor failed with {}: {:?}",
+            typ.name(),
+            ret.code,
+            ret.failure
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,204 @@
+//! `test_vm`: the engines integration scenarios run on, behind one [`VM`] trait.
+//!
+//! - [`native::NativeVM`]: executes the actors' Rust code in-process through the same `Runtime`
+//!   trait they use on chain. Fast and debuggable; no gas.
+//! - [`fvm_engine::FvmVM`]: the real FVM (`fvm` 4.8, Filecoin kernel) executing the WASM bundle,
+//!   one machine per epoch as a node runs tipsets. The truth for gas.
+//!
+//! Both keep the state in an `fvm::state_tree::StateTree` over an in-memory blockstore, so state
+//! roots compare across engines. [`genesis::genesis`] builds the same network on either.
+
+use std::collections::BTreeMap;
+
+use anyhow::{anyhow, Context};
+use cid::Cid;
+use fil_actors_runtime::builtin::Type;
+use fil_actors_runtime::MessageAccumulator;
+use fvm_ipld_blockstore::Blockstore;
+use fvm_ipld_encoding::ipld_block::IpldBlock;
+use fvm_ipld_encoding::DAG_CBOR;
+use fvm_shared::address::Address;
+use fvm_shared::clock::ChainEpoch;
+use fvm_shared::econ::TokenAmount;
+use fvm_shared::error::ExitCode;
+use fvm_shared::event::StampedEvent;
+use fvm_shared::{ActorID, MethodNum};
+use multihash_codetable::{Code, MultihashDigest};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+pub mod bundle;
+pub mod chain;
+pub mod fvm_engine;
+pub mod genesis;
+pub mod native;
+pub mod trace;
+
+pub use bundle::{bundle, BuiltinCodes, Bundle};
+pub use fvm::state_tree::ActorState;
+pub use fvm_engine::FvmVM;
+pub use native::NativeVM;
+pub use trace::InvocationTrace;
+
+/// Whether a message comes from a signed chain message or from the system (cron, genesis).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MessageKind {
+    /// A chain message: the sender must be an account, its nonce advances.
+    Explicit,
+    /// A system message (cron tick, genesis constructors): no nonce, no sender checks.
+    Implicit,
+}
+
+/// A message to apply. The engine fills in the nonce and gas fields.
+#[derive(Clone, Debug)]
+pub struct Msg {
+    pub from: Address,
+    pub to: Address,
+    pub method: MethodNum,
+    pub params: Option<IpldBlock>,
+    pub value: TokenAmount,
+}
+
+impl Msg {
+    pub fn new(from: Address, to: Address, method: MethodNum) -> Self {
+        Msg {
+            from,
+            to,
+            method,
+            params: None,
+            value: TokenAmount::from_atto(0),
+        }
+    }
+
+    pub fn params<T: Serialize + ?Sized>(mut self, params: &T) -> anyhow::Result<Self> {
+        self.params = IpldBlock::serialize_cbor(params).context("encoding message params")?;
+        Ok(self)
+    }
+
+    pub fn value(mut self, value: TokenAmount) -> Self {
+        self.value = value;
+        self
+    }
+}
+
+/// What applying a message produced.
+#[derive(Clone, Debug)]
+pub struct MessageResult {
+    pub code: ExitCode,
+    pub ret: Option<IpldBlock>,
+    /// The events of the calls that succeeded, in emission order.
+    pub events: Vec<StampedEvent>,
+    /// Gas used; only the real FVM measures it.
+    pub gas_used: Option<u64>,
+    pub trace: InvocationTrace,
+    /// The failure message, when the engine reports one.
+    pub failure: Option<String>,
+}
+
+impl MessageResult {
+    /// Decodes the return block.
+    pub fn ret_as<T: DeserializeOwned>(&self) -> anyhow::Result<T> {
+        self.ret
+            .as_ref()
+            .ok_or_else(|| anyhow!("message returned no block"))?
+            .deserialize()
+            .context("decoding the return block")
+    }
+}
+
+/// The engine interface scenarios are written against.
+pub trait VM {
+    /// A short name for messages: `native` or `fvm`.
+    fn name(&self) -> &'static str;
+    /// The bundle's code CIDs.
+    fn codes(&self) -> &BuiltinCodes;
+    fn epoch(&self) -> ChainEpoch;
+    /// Applies one message at the current epoch.
+    fn execute(&mut self, msg: &Msg, kind: MessageKind) -> anyhow::Result<MessageResult>;
+    /// Ends the current epoch with the cron tick (an implicit message from the system actor to
+    /// the cron actor) and moves to `epoch`. Returns the tick's result.
+    fn advance_epoch(&mut self, epoch: ChainEpoch) -> anyhow::Result<MessageResult>;
+    fn actor(&self, id: ActorID) -> anyhow::Result<Option<ActorState>>;
+    /// The ID an address refers to, if any (ID, robust through init's map, f4 through the map of
+    /// delegated addresses).
+    fn resolve(&self, address: &Address) -> anyhow::Result<Option<ActorID>>;
+    /// Writes an actor directly, for test setup.
+    fn set_actor(&mut self, id: ActorID, actor: ActorState) -> anyhow::Result<()>;
+    /// The store holding the current state (and the bundle).
+    fn store(&self) -> &dyn Blockstore;
+    /// Flushes and returns the state root.
+    fn state_root(&mut self) -> anyhow::Result<Cid>;
+    /// When on, the cross-actor invariants run after every step and a violation is an error.
+    fn set_invariant_checks(&mut self, on: bool);
+    fn invariant_checks(&self) -> bool;
+
+    /// Applies an explicit message.
+    fn apply(&mut self, msg: &Msg) -> anyhow::Result<MessageResult> {
+        self.execute(msg, MessageKind::Explicit)
+    }
+}
+
+/// The code-to-type table of a bundle, as the invariant checks take it.
+pub fn code_types(codes: &BuiltinCodes) -> BTreeMap<Cid, Type> {
+    codes.iter().map(|(t, c)| (c, t)).collect()
+}
+
+/// Runs the cross-actor invariant checks on the current state.
+pub fn check_invariants(vm: &mut dyn VM) -> anyhow::Result<MessageAccumulator> {
+    let root = vm.state_root()?;
+    let types = code_types(vm.codes());
+    fil_builtin_actors_state::check_state_invariants(&StoreRef(vm.store()), &root, &types)
+}
+
+/// Runs the invariant checks and fails on any violation.
+pub(crate) fn enforce_invariants(vm: &mut dyn VM, step: &str) -> anyhow::Result<()> {
+    let acc = check_invariants(vm)?;
+    if acc.is_empty() {
+        Ok(())
+    } else {
+        Err(anyhow!(
+            "{}: invariants violated after {step}:\n{}",
+            vm.name(),
+            acc.messages().join("\n")
+        ))
+    }
+}
+
+/// A sized handle on a `dyn Blockstore`, for APIs that take `BS: Blockstore`.
+pub struct StoreRef<'a>(pub &'a dyn Blockstore);
+
+impl Blockstore for StoreRef<'_> {
+    fn get(&self, k: &Cid) -> anyhow::Result<Option<Vec<u8>>> {
+        self.0.get(k)
+    }
+    fn put_keyed(&self, k: &Cid, block: &[u8]) -> anyhow::Result<()> {
+        self.0.put_keyed(k, block)
+    }
+}
+
+/// Stores `value` as DAG-CBOR (Blake2b-256), returning its CID.
+pub fn put_cbor<T: Serialize>(store: &dyn Blockstore, value: &T) -> anyhow::Result<Cid> {
+    let bytes = fvm_ipld_encoding::to_vec(value).context("encoding a block")?;
+    let cid = Cid::new_v1(DAG_CBOR, Code::Blake2b256.digest(&bytes));
+    store.put_keyed(&cid, &bytes)?;
+    Ok(cid)
+}
+
+/// Reads a DAG-CBOR block.
+pub fn get_cbor<T: DeserializeOwned>(store: &dyn Blockstore, cid: &Cid) -> anyhow::Result<T> {
+    let bytes = store
+        .get(cid)?
+        .ok_or_else(|| anyhow!("block {cid} not found"))?;
+    fvm_ipld_encoding::from_slice(&bytes).with_context(|| format!("decoding block {cid}"))
+}
+
+/// The decoded state of the actor at `id`.
+pub fn actor_state<T: DeserializeOwned>(vm: &dyn VM, id: ActorID) -> anyhow::Result<T> {
+    let actor = vm.actor(id)?.ok_or_else(|| anyhow!("no actor {id}"))?;
+    get_cbor(vm.store(), &actor.state)
+}
+
+/// The balance of the actor at `id` (zero when it does not exist).
+pub fn balance(vm: &dyn VM, id: ActorID) -> anyhow::Result<TokenAmount> {
+    Ok(vm.actor(id)?.map(|a| a.balance).unwrap_or_default())
+}

@@ -1,0 +1,79 @@
+//! Which native code runs for which code CID: the actor crates that exist, dispatched through
+//! `ActorCode::invoke_method`; a slot still filled by a stand-in module rejects every message as
+//! that module does. Add an actor here when its crate lands.
+
+use cid::Cid;
+use fil_actors_runtime::builtin::Type;
+use fil_actors_runtime::{ActorCode, ActorError};
+use fvm_ipld_encoding::ipld_block::IpldBlock;
+use fvm_shared::error::ExitCode;
+use fvm_shared::MethodNum;
+
+use super::InvocationCtx;
+use crate::bundle::bundle;
+
+type Invoker =
+    fn(&InvocationCtx, MethodNum, Option<IpldBlock>) -> Result<Option<IpldBlock>, ActorError>;
+
+fn invoke<A: ActorCode>(
+    rt: &InvocationCtx,
+    method: MethodNum,
+    params: Option<IpldBlock>,
+) -> Result<Option<IpldBlock>, ActorError> {
+    A::invoke_method(rt, method, params)
+}
+
+fn native(typ: Type) -> Option<(Invoker, &'static str)> {
+    Some(match typ {
+        Type::System => (invoke::<fil_actor_system::Actor>, "system"),
+        Type::Init => (invoke::<fil_actor_init::Actor>, "init"),
+        Type::Cron => (invoke::<fil_actor_cron::Actor>, "cron"),
+        Type::Account => (invoke::<fil_actor_account::Actor>, "account"),
+        _ => return None,
+    })
+}
+
+/// The exit code an actor may leave with for an error it returned: the FVM refuses success and
+/// system codes from actors, so the runtime maps them first (as `runtime::fvm` does).
+fn abort_code(code: ExitCode) -> ExitCode {
+    match code {
+        ExitCode::OK => ExitCode::USR_ASSERTION_FAILED,
+        ExitCode::SYS_MISSING_RETURN
+        | ExitCode::SYS_ILLEGAL_INSTRUCTION
+        | ExitCode::SYS_ILLEGAL_EXIT_CODE => ExitCode::USR_UNSPECIFIED,
+        code if code.is_system_error() => ExitCode::USR_ASSERTION_FAILED,
+        code => code,
+    }
+}
+
+/// Runs `method` of the actor with `code`; returns its exit code and return block.
+pub(super) fn dispatch(
+    rt: &InvocationCtx,
+    code: &Cid,
+    method: MethodNum,
+    params: Option<IpldBlock>,
+) -> anyhow::Result<(ExitCode, Option<IpldBlock>)> {
+    let bundle = bundle()?;
+    let Some(typ) = bundle.codes.type_of(code) else {
+        return Err(anyhow::anyhow!("code {code} is not a built-in actor"));
+    };
+    // The placeholder and the stand-ins reject every message.
+    if typ == Type::Placeholder || !bundle.is_implemented(typ) {
+        return Ok((ExitCode::USR_UNHANDLED_MESSAGE, None));
+    }
+    let Some((invoker, _)) = native(typ) else {
+        return Err(anyhow::anyhow!(
+            "the bundle implements {} but test_vm has no native code for it: add it to native/registry.rs",
+            typ.name()
+        ));
+    };
+    let result = invoker(rt, method, params);
+    if let Some(fatal) = rt.take_fatal() {
+        return Err(fatal);
+    }
+    Ok(match result {
+        Err(mut e) => (abort_code(e.exit_code()), e.take_data()),
+        Ok(_) if !rt.caller_validated() => (ExitCode::USR_ASSERTION_FAILED, None),
+        Ok(ret) => (ExitCode::OK, ret),
+    })
+}

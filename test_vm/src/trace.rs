@@ -1,0 +1,116 @@
+//! The invocation trace: the tree of calls a message made, with what each returned. The native VM
+//! records it as it runs; the FVM engine rebuilds it from the FVM's execution trace.
+
+use fvm::trace::{ExecutionEvent, ExecutionTrace};
+use fvm_ipld_encoding::ipld_block::IpldBlock;
+use fvm_shared::address::Address;
+use fvm_shared::econ::TokenAmount;
+use fvm_shared::error::{ErrorNumber, ExitCode};
+use fvm_shared::{ActorID, MethodNum};
+
+/// One call and the calls it made.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InvocationTrace {
+    pub from: ActorID,
+    /// The receiver as the caller addressed it.
+    pub to: Address,
+    pub method: MethodNum,
+    pub params: Option<IpldBlock>,
+    pub value: TokenAmount,
+    pub read_only: bool,
+    /// The receiver's exit code; `OK` when the send itself failed (see `send_error`).
+    pub code: ExitCode,
+    pub ret: Option<IpldBlock>,
+    /// Set when the send failed before the receiver ran (no such actor, insufficient funds, ...).
+    pub send_error: Option<ErrorNumber>,
+    pub subinvocations: Vec<InvocationTrace>,
+}
+
+impl InvocationTrace {
+    pub fn new(
+        from: ActorID,
+        to: Address,
+        method: MethodNum,
+        params: Option<IpldBlock>,
+        value: TokenAmount,
+        read_only: bool,
+    ) -> Self {
+        InvocationTrace {
+            from,
+            to,
+            method,
+            params,
+            value,
+            read_only,
+            code: ExitCode::OK,
+            ret: None,
+            send_error: None,
+            subinvocations: Vec::new(),
+        }
+    }
+
+    /// This call and every call below it, depth first.
+    pub fn flatten(&self) -> Vec<&InvocationTrace> {
+        let mut out = vec![self];
+        for sub in &self.subinvocations {
+            out.extend(sub.flatten());
+        }
+        out
+    }
+
+    /// The shape of the tree as `(from, to, method, code)` rows, depth first: what the two
+    /// engines must agree on.
+    pub fn shape(&self) -> Vec<(ActorID, Address, MethodNum, ExitCode, Option<ErrorNumber>)> {
+        self.flatten()
+            .into_iter()
+            .map(|t| (t.from, t.to, t.method, t.code, t.send_error))
+            .collect()
+    }
+}
+
+/// Rebuilds the call tree of an FVM execution trace. Returns `None` when the trace holds no call
+/// (the message failed validation before anything ran).
+pub fn from_fvm(trace: &ExecutionTrace) -> Option<InvocationTrace> {
+    let mut stack: Vec<InvocationTrace> = Vec::new();
+    let mut root = None;
+    for event in trace {
+        let finished = match event {
+            ExecutionEvent::Call {
+                from,
+                to,
+                method,
+                params,
+                value,
+                read_only,
+                ..
+            } => {
+                stack.push(InvocationTrace::new(
+                    *from,
+                    *to,
+                    *method,
+                    params.clone(),
+                    value.clone(),
+                    *read_only,
+                ));
+                None
+            }
+            ExecutionEvent::CallReturn(code, ret) => stack.pop().map(|mut call| {
+                call.code = *code;
+                call.ret = ret.clone();
+                call
+            }),
+            ExecutionEvent::CallError(err) => stack.pop().map(|mut call| {
+                call.send_error = Some(err.1);
+                call
+            }),
+            _ => None,
+        };
+        if let Some(call) = finished {
+            match stack.last_mut() {
+                Some(parent) => parent.subinvocations.push(call),
+                None => root = Some(call),
+            }
+        }
+    }
+    root
+}

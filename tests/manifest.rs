@@ -1,0 +1,235 @@
+//! The freshly built bundle, read the way a node reads it: the CAR into a blockstore, the
+//! manifest through the FVM's own loader, every module through the FVM's engine, and messages
+//! into the placeholder and the stand-in modules on a real FVM machine.
+
+use std::collections::HashSet;
+
+use cid::Cid;
+use fil_builtin_actors_bundle::{ActorSource, ACTORS, BUNDLE_CAR, MANIFEST_ROOT, NETWORK};
+use fvm::call_manager::DefaultCallManager;
+use fvm::engine::EnginePool;
+use fvm::executor::{ApplyKind, ApplyRet, DefaultExecutor, Executor};
+use fvm::externs::{Chain, Consensus, Externs, Rand};
+use fvm::kernel::filecoin::DefaultFilecoinKernel;
+use fvm::machine::{DefaultMachine, Manifest, NetworkConfig};
+use fvm::state_tree::{ActorState, StateTree};
+use fvm_ipld_blockstore::{Blockstore, MemoryBlockstore};
+use fvm_ipld_encoding::{CborStore, RawBytes};
+use fvm_shared::address::Address;
+use fvm_shared::clock::ChainEpoch;
+use fvm_shared::consensus::ConsensusFault;
+use fvm_shared::econ::TokenAmount;
+use fvm_shared::error::ExitCode;
+use fvm_shared::message::Message;
+use fvm_shared::state::StateTreeVersion;
+use fvm_shared::version::NetworkVersion;
+
+/// The v18 manifest, in builtin-type order.
+const V18_NAMES: [&str; 16] = [
+    "system",
+    "init",
+    "cron",
+    "account",
+    "storagepower",
+    "storageminer",
+    "storagemarket",
+    "paymentchannel",
+    "multisig",
+    "reward",
+    "verifiedregistry",
+    "datacap",
+    "placeholder",
+    "evm",
+    "eam",
+    "ethaccount",
+];
+
+/// The bundle loaded into a blockstore: the store, the manifest data CID, and its entries.
+fn load_bundle() -> (MemoryBlockstore, Cid, Vec<(String, Cid)>) {
+    let bs = MemoryBlockstore::default();
+    // The checked loader re-hashes every block against its CID.
+    let roots = fvm_ipld_car::load_car(&bs, BUNDLE_CAR).expect("bundle CAR loads");
+    assert_eq!(roots.len(), 1, "the bundle has a single root");
+    assert_eq!(roots[0].to_string(), MANIFEST_ROOT);
+
+    let (version, data): (u32, Cid) = bs
+        .get_cbor(&roots[0])
+        .expect("manifest envelope decodes")
+        .expect("manifest envelope is in the CAR");
+    assert_eq!(version, 1, "manifest version");
+    let entries: Vec<(String, Cid)> = bs
+        .get_cbor(&data)
+        .expect("manifest entries decode")
+        .expect("manifest entries are in the CAR");
+    (bs, data, entries)
+}
+
+#[test]
+fn manifest_lists_the_v18_actors_in_order_with_distinct_codes() {
+    let (bs, data, entries) = load_bundle();
+    let names: Vec<&str> = entries.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(names, V18_NAMES);
+
+    let distinct: HashSet<&Cid> = entries.iter().map(|(_, cid)| cid).collect();
+    assert_eq!(distinct.len(), 16, "every slot has its own code CID");
+
+    let manifest = Manifest::load(&bs, &data, 1).expect("the FVM accepts the manifest");
+    for ((name, cid), builtin_type) in entries.iter().zip(1u32..) {
+        assert_eq!(manifest.code_by_id(builtin_type), Some(cid), "{name}");
+        assert_eq!(manifest.id_by_code(cid), builtin_type, "{name}");
+    }
+    assert_eq!(manifest.code_by_id(0), None);
+    assert_eq!(manifest.code_by_id(17), None);
+    assert_eq!(manifest.builtin_actor_codes().count(), 16);
+
+    let code = |name: &str| {
+        entries
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, cid)| cid)
+            .unwrap()
+    };
+    assert_eq!(manifest.get_system_code(), code("system"));
+    assert_eq!(manifest.get_init_code(), code("init"));
+    assert_eq!(manifest.get_account_code(), code("account"));
+    assert_eq!(manifest.get_placeholder_code(), code("placeholder"));
+    assert_eq!(manifest.get_eam_code(), code("eam"));
+    assert_eq!(manifest.get_ethaccount_code(), code("ethaccount"));
+    assert!(manifest.is_account_actor(code("account")));
+    assert!(manifest.is_placeholder_actor(code("placeholder")));
+    assert!(manifest.is_ethaccount_actor(code("ethaccount")));
+}
+
+#[test]
+fn recorded_table_matches_the_car() {
+    let (bs, _, entries) = load_bundle();
+    assert_eq!(ACTORS.len(), entries.len());
+    for (actor, (name, cid)) in ACTORS.iter().zip(&entries) {
+        assert_eq!(actor.name, name);
+        assert_eq!(actor.code_cid, cid.to_string(), "{name}");
+        let wasm = bs.get(cid).unwrap().expect("module is in the CAR");
+        assert_eq!(actor.wasm_size, wasm.len(), "{name}");
+        assert!(wasm.starts_with(b"\0asm"), "{name} is a WASM module");
+    }
+    assert_eq!(
+        fil_builtin_actors_bundle::actor("placeholder").map(|a| a.source),
+        Some(ActorSource::Crate("fil_actor_placeholder"))
+    );
+    let networks = [
+        "mainnet",
+        "calibrationnet",
+        "butterflynet",
+        "caterpillarnet",
+        "devnet",
+        "testing",
+        "testing-fake-proofs",
+    ];
+    assert!(networks.contains(&NETWORK), "unexpected network {NETWORK}");
+}
+
+/// Chain data the stand-in modules never ask for.
+struct NoChain;
+
+impl Externs for NoChain {}
+
+impl Rand for NoChain {
+    fn get_chain_randomness(&self, _round: ChainEpoch) -> anyhow::Result<[u8; 32]> {
+        Ok([0; 32])
+    }
+    fn get_beacon_randomness(&self, _round: ChainEpoch) -> anyhow::Result<[u8; 32]> {
+        Ok([0; 32])
+    }
+}
+
+impl Consensus for NoChain {
+    fn verify_consensus_fault(
+        &self,
+        _h1: &[u8],
+        _h2: &[u8],
+        _extra: &[u8],
+    ) -> anyhow::Result<(Option<ConsensusFault>, i64)> {
+        Ok((None, 0))
+    }
+}
+
+impl Chain for NoChain {
+    fn get_tipset_cid(&self, epoch: ChainEpoch) -> anyhow::Result<Cid> {
+        anyhow::bail!("no tipset at epoch {epoch}")
+    }
+}
+
+type Machine = DefaultMachine<MemoryBlockstore, NoChain>;
+type Kernel = DefaultFilecoinKernel<DefaultCallManager<Machine>>;
+
+/// First actor id given to a stand-in in the test state tree.
+const FIRST_TEST_ACTOR: u64 = 1000;
+
+#[test]
+fn fvm_runs_the_placeholder_and_stand_ins_and_they_reject_messages() {
+    let (bs, _, entries) = load_bundle();
+    let manifest_root: Cid = MANIFEST_ROOT.parse().unwrap();
+
+    // A state tree holding the system actor (the implicit sender) and one actor per module that
+    // must reject every message.
+    let rejecting: Vec<(u64, &(String, Cid))> = entries
+        .iter()
+        .filter(|(name, _)| {
+            let actor = fil_builtin_actors_bundle::actor(name).unwrap();
+            actor.is_unimplemented() || *name == "placeholder"
+        })
+        .zip(FIRST_TEST_ACTOR..)
+        .map(|(entry, id)| (id, entry))
+        .collect();
+    let state_root = {
+        let mut tree = StateTree::new(&bs, StateTreeVersion::V5).unwrap();
+        let system = entries.iter().find(|(n, _)| n == "system").unwrap().1;
+        tree.set_actor(0, ActorState::new_empty(system, None));
+        for (id, (_, code)) in &rejecting {
+            tree.set_actor(*id, ActorState::new_empty(*code, None));
+        }
+        tree.flush().unwrap()
+    };
+    let mut config = NetworkConfig::new(NetworkVersion::V28);
+    config.override_actors(manifest_root);
+    let context = config.for_epoch(1, 0, state_root);
+    let engines = EnginePool::new((&config).into()).unwrap();
+    let machine = Machine::new(&context, bs, NoChain).expect("machine starts on the bundle");
+    // Creating the executor compiles every module of the bundle (the FVM preloads them).
+    let mut executor: DefaultExecutor<Kernel> =
+        DefaultExecutor::new(engines, machine).expect("every module compiles");
+
+    for (id, (name, _)) in &rejecting {
+        let ret = call(&mut executor, *id);
+        assert_eq!(
+            ret.msg_receipt.exit_code,
+            ExitCode::USR_UNHANDLED_MESSAGE,
+            "{name}"
+        );
+        let failure = ret.failure_info.map(|f| f.to_string()).unwrap_or_default();
+        let expected = if name == "placeholder" {
+            fil_actor_placeholder::ABORT_MESSAGE.to_string()
+        } else {
+            format!("{name} is not implemented in this bundle yet")
+        };
+        assert!(failure.contains(&expected), "{name}: {failure}");
+    }
+}
+
+/// Sends method 2 with no value from the system actor to `to`, as an implicit message.
+fn call(executor: &mut DefaultExecutor<Kernel>, to: u64) -> ApplyRet {
+    let message = Message {
+        version: 0,
+        from: Address::new_id(0),
+        to: Address::new_id(to),
+        sequence: 0,
+        value: TokenAmount::from_atto(0),
+        method_num: 2,
+        params: RawBytes::default(),
+        gas_limit: 10_000_000_000,
+        gas_fee_cap: TokenAmount::from_atto(0),
+        gas_premium: TokenAmount::from_atto(0),
+    };
+    executor
+        .execute_message(message, ApplyKind::Implicit, 100)
+        .expect("the message applies")
+}
