@@ -1,5 +1,6 @@
 # Makefile: the project's entry points, as the README names them (bundle, test, check).
 #
+#   make demo                                                      the bundle, then the demo timeline on the real FVM
 #   make bundle [NETWORK=testing-fake-proofs] [BUNDLE_CAR=path]   build the bundle CAR, print its table
 #   make test                                                      fmt check, clippy, all tests
 #   make check                                                     fmt check and clippy only
@@ -13,11 +14,15 @@ else
 BUNDLE_CAR ?= output/builtin-actors-$(NETWORK).car
 endif
 
-.PHONY: bundle test check fmt clippy wasm-target
+.PHONY: demo bundle test check fmt clippy wasm-target
 
 # The actors compile to this target inside the bundle's build script.
 wasm-target:
 	rustup target add wasm32-unknown-unknown
+
+# The README's first command: the bundle and its table, then a short life on the real FVM.
+demo: bundle
+	$(CARGO) run --locked --release -q -p fil_actors_integration_tests --bin demo
 
 bundle: wasm-target
 	BUILD_FIL_NETWORK=$(NETWORK) $(CARGO) run --locked --bin fil_builtin_actors_bundle -- -o $(BUNDLE_CAR)

@@ -89,6 +89,21 @@ impl ActorError {
     }
 }
 
+/// The code an actor may exit with for an error it returned. The FVM refuses success and system
+/// codes as abort codes (a system code turns into `SYS_ILLEGAL_EXIT_CODE`), so an error carrying
+/// one, typically a callee's code forwarded unchanged, is mapped to a user code first.
+pub fn abort_exit_code(code: ExitCode) -> ExitCode {
+    match code {
+        ExitCode::OK => ExitCode::USR_ASSERTION_FAILED,
+        // The callee misbehaved; there is no honest code to make up for it.
+        ExitCode::SYS_MISSING_RETURN
+        | ExitCode::SYS_ILLEGAL_INSTRUCTION
+        | ExitCode::SYS_ILLEGAL_EXIT_CODE => ExitCode::USR_UNSPECIFIED,
+        code if code.is_system_error() => ExitCode::USR_ASSERTION_FAILED,
+        code => code,
+    }
+}
+
 /// Builds an `ActorError` from an exit-code name and a format string:
 /// `actor_error!(illegal_argument; "bad sector number {}", n)`.
 #[macro_export]
@@ -243,5 +258,30 @@ mod tests {
         assert_eq!(e.data(), block.as_ref());
         assert_eq!(e.take_data(), block);
         assert_eq!(e.data(), None);
+    }
+
+    #[test]
+    fn abort_codes_are_user_codes() {
+        assert_eq!(
+            abort_exit_code(ExitCode::USR_FORBIDDEN),
+            ExitCode::USR_FORBIDDEN
+        );
+        assert_eq!(abort_exit_code(ExitCode::new(33)), ExitCode::new(33));
+        assert_eq!(
+            abort_exit_code(ExitCode::OK),
+            ExitCode::USR_ASSERTION_FAILED
+        );
+        assert_eq!(
+            abort_exit_code(ExitCode::SYS_MISSING_RETURN),
+            ExitCode::USR_UNSPECIFIED
+        );
+        assert_eq!(
+            abort_exit_code(ExitCode::SYS_ILLEGAL_EXIT_CODE),
+            ExitCode::USR_UNSPECIFIED
+        );
+        assert_eq!(
+            abort_exit_code(ExitCode::SYS_OUT_OF_GAS),
+            ExitCode::USR_ASSERTION_FAILED
+        );
     }
 }

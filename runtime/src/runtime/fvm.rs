@@ -34,6 +34,7 @@ use fvm_shared::version::NetworkVersion;
 use fvm_shared::{ActorID, MethodNum, Response};
 use multihash_codetable::{Code, MultihashDigest};
 
+use crate::actor_error::abort_exit_code;
 use crate::builtin::Type;
 use crate::runtime::randomness::{draw_randomness, DomainSeparationTag};
 use crate::runtime::{MessageInfo, Policy, Primitives, Runtime, RuntimePolicy, Verifier};
@@ -171,21 +172,6 @@ fn emit_event_error(e: ErrorNumber) -> ActorError {
             ActorError::illegal_argument(format!("event rejected: {}", e))
         }
         other => ActorError::assertion_failed(format!("failed to emit event: {}", other)),
-    }
-}
-
-/// The code an actor may exit with for an error it returned. The FVM refuses success and system
-/// codes as abort codes (a system code turns into `SYS_ILLEGAL_EXIT_CODE`), so an error carrying
-/// one, typically a callee's code forwarded unchanged, is mapped to a user code first.
-fn abort_code(code: ExitCode) -> ExitCode {
-    match code {
-        ExitCode::OK => ExitCode::USR_ASSERTION_FAILED,
-        // The callee misbehaved; there is no honest code to make up for it.
-        ExitCode::SYS_MISSING_RETURN
-        | ExitCode::SYS_ILLEGAL_INSTRUCTION
-        | ExitCode::SYS_ILLEGAL_EXIT_CODE => ExitCode::USR_UNSPECIFIED,
-        code if code.is_system_error() => ExitCode::USR_ASSERTION_FAILED,
-        code => code,
     }
 }
 
@@ -683,7 +669,7 @@ pub fn trampoline<C: ActorCode>(params: u32) -> u32 {
     let ret = match C::invoke_method(&rt, method, params) {
         Ok(ret) => ret,
         Err(mut e) => {
-            let code = abort_code(e.exit_code());
+            let code = abort_exit_code(e.exit_code());
             let data = e.take_data();
             fvm_sdk::vm::exit(code.value(), data, Some(e.msg()))
         }
@@ -727,25 +713,6 @@ mod tests {
         ] {
             assert_eq!(digest_size(code), u32::from(code.digest(b"x").size()));
         }
-    }
-
-    #[test]
-    fn abort_codes_are_user_codes() {
-        assert_eq!(abort_code(ExitCode::USR_FORBIDDEN), ExitCode::USR_FORBIDDEN);
-        assert_eq!(abort_code(ExitCode::new(33)), ExitCode::new(33));
-        assert_eq!(abort_code(ExitCode::OK), ExitCode::USR_ASSERTION_FAILED);
-        assert_eq!(
-            abort_code(ExitCode::SYS_MISSING_RETURN),
-            ExitCode::USR_UNSPECIFIED
-        );
-        assert_eq!(
-            abort_code(ExitCode::SYS_ILLEGAL_EXIT_CODE),
-            ExitCode::USR_UNSPECIFIED
-        );
-        assert_eq!(
-            abort_code(ExitCode::SYS_OUT_OF_GAS),
-            ExitCode::USR_ASSERTION_FAILED
-        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! that module does. Add an actor here when its crate lands.
 
 use cid::Cid;
+use fil_actors_runtime::actor_error::abort_exit_code;
 use fil_actors_runtime::builtin::Type;
 use fil_actors_runtime::{ActorCode, ActorError};
 use fvm_ipld_encoding::ipld_block::IpldBlock;
@@ -29,21 +30,13 @@ fn native(typ: Type) -> Option<(Invoker, &'static str)> {
         Type::Init => (invoke::<fil_actor_init::Actor>, "init"),
         Type::Cron => (invoke::<fil_actor_cron::Actor>, "cron"),
         Type::Account => (invoke::<fil_actor_account::Actor>, "account"),
+        Type::EAM => (invoke::<fil_actor_eam::EamActor>, "eam"),
+        Type::EthAccount => (
+            invoke::<fil_actor_ethaccount::EthAccountActor>,
+            "ethaccount",
+        ),
         _ => return None,
     })
-}
-
-/// The exit code an actor may leave with for an error it returned: the FVM refuses success and
-/// system codes from actors, so the runtime maps them first (as `runtime::fvm` does).
-fn abort_code(code: ExitCode) -> ExitCode {
-    match code {
-        ExitCode::OK => ExitCode::USR_ASSERTION_FAILED,
-        ExitCode::SYS_MISSING_RETURN
-        | ExitCode::SYS_ILLEGAL_INSTRUCTION
-        | ExitCode::SYS_ILLEGAL_EXIT_CODE => ExitCode::USR_UNSPECIFIED,
-        code if code.is_system_error() => ExitCode::USR_ASSERTION_FAILED,
-        code => code,
-    }
 }
 
 /// Runs `method` of the actor with `code`; returns its exit code and return block.
@@ -72,7 +65,7 @@ pub(super) fn dispatch(
         return Err(fatal);
     }
     Ok(match result {
-        Err(mut e) => (abort_code(e.exit_code()), e.take_data()),
+        Err(mut e) => (abort_exit_code(e.exit_code()), e.take_data()),
         Ok(_) if !rt.caller_validated() => (ExitCode::USR_ASSERTION_FAILED, None),
         Ok(ret) => (ExitCode::OK, ret),
     })

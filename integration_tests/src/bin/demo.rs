@@ -1,0 +1,142 @@
+//! The demo behind the README's first command: a short life of the network on the real FVM
+//! running the WASM bundle, printed as a timeline a node operator can read without the code.
+//!
+//! It grows with the project: today it shows genesis, value transfers, account creation, the
+//! cron tick, and what a slot whose actor is not built yet answers.
+
+use std::process::ExitCode;
+
+use fil_actors_runtime::builtin::{CRON_ACTOR_ADDR, STORAGE_POWER_ACTOR_ADDR};
+use fil_builtin_actors_bundle::{ACTORS, NETWORK};
+use fvm_shared::address::Address;
+use fvm_shared::econ::TokenAmount;
+use fvm_shared::error::ExitCode as ActorExitCode;
+use fvm_shared::METHOD_SEND;
+use test_vm::genesis::{account_address, genesis};
+use test_vm::{balance, FvmVM, MessageResult, Msg, VM};
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("demo failed: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn fil(n: u64) -> TokenAmount {
+    TokenAmount::from_whole(n)
+}
+
+/// The network's name for an exit code.
+fn exit_name(code: ActorExitCode) -> String {
+    let name = match code.value() {
+        0 => "OK",
+        5 => "SYS_INVALID_RECEIVER",
+        6 => "SYS_INSUFFICIENT_FUNDS",
+        7 => "SYS_OUT_OF_GAS",
+        16 => "USR_ILLEGAL_ARGUMENT",
+        17 => "USR_NOT_FOUND",
+        18 => "USR_FORBIDDEN",
+        19 => "USR_INSUFFICIENT_FUNDS",
+        20 => "USR_ILLEGAL_STATE",
+        21 => "USR_SERIALIZATION",
+        22 => "USR_UNHANDLED_MESSAGE",
+        _ => "",
+    };
+    format!("{} {}", code.value(), name)
+}
+
+fn show(vm: &dyn VM, what: &str, r: &MessageResult) {
+    let gas = r.gas_used.map_or("-".to_string(), |g| g.to_string());
+    println!(
+        "{:>5}  {:<56} {:<26} {:>9}",
+        vm.epoch(),
+        what,
+        exit_name(r.code),
+        gas
+    );
+    // The last line of the engine's failure report says why, in the FVM's words.
+    let why = r
+        .failure
+        .as_deref()
+        .and_then(|f| f.lines().rev().find(|l| !l.trim().is_empty()));
+    if let Some(why) = why {
+        println!(
+            "{:>5}  -> {}",
+            "",
+            why.trim_start_matches("--> caused by: ").trim()
+        );
+    }
+}
+
+fn run() -> anyhow::Result<()> {
+    println!("Bundle for network `{NETWORK}`: {} actors", ACTORS.len());
+    for a in ACTORS.iter() {
+        let note = if a.is_unimplemented() {
+            "  (stand-in: not built yet)"
+        } else {
+            ""
+        };
+        println!(
+            "  {:>2} {:<17} {:>8} bytes  {}{}",
+            a.builtin_type, a.name, a.wasm_size, a.code_cid, note
+        );
+    }
+
+    println!("\nA short life on the real FVM (network version 28, one machine per epoch):");
+    println!(
+        "{:>5}  {:<56} {:<26} {:>9}",
+        "epoch", "message", "exit code", "gas"
+    );
+    let mut vm = FvmVM::new()?;
+    vm.set_invariant_checks(true);
+    let g = genesis(&mut vm, &[fil(100), fil(50)])?;
+    let (alice, alice_id) = g.accounts[0];
+    let (bob, bob_id) = g.accounts[1];
+    println!(
+        "{:>5}  genesis: system, init, cron, the singletons, accounts f0{alice_id} and f0{bob_id}",
+        vm.epoch()
+    );
+
+    let r = vm.apply(&Msg::new(alice, bob, METHOD_SEND).value(fil(10)))?;
+    show(&vm, &format!("f0{alice_id} sends 10 FIL to f0{bob_id}"), &r);
+
+    let carol = account_address(3);
+    let r = vm.apply(&Msg::new(bob, carol, METHOD_SEND).value(fil(1)))?;
+    show(
+        &vm,
+        &format!("f0{bob_id} sends 1 FIL to a new key address (new account)"),
+        &r,
+    );
+
+    let r = vm.apply(&Msg::new(alice, bob, METHOD_SEND).value(fil(1000)))?;
+    show(&vm, "a transfer larger than the balance", &r);
+
+    let r = vm.apply(&Msg::new(alice, Address::new_id(4242), METHOD_SEND).value(fil(1)))?;
+    show(&vm, "a transfer to an actor that does not exist", &r);
+
+    let r = vm.advance_epoch(vm.epoch() + 1)?;
+    show(
+        &vm,
+        &format!("cron tick (implicit message to {CRON_ACTOR_ADDR})"),
+        &r,
+    );
+
+    let r = vm.apply(&Msg::new(alice, STORAGE_POWER_ACTOR_ADDR, 2))?;
+    show(&vm, "CreateMiner on the power slot (not built yet)", &r);
+
+    let carol_id = vm.resolve(&carol)?.unwrap_or_default();
+    println!(
+        "\nBalances: f0{alice_id} {} FIL, f0{bob_id} {} FIL, f0{carol_id} {} FIL",
+        balance(&vm, alice_id)?,
+        balance(&vm, bob_id)?,
+        balance(&vm, carol_id)?
+    );
+    println!(
+        "Invariant checks passed after every step; state root {}",
+        vm.state_root()?
+    );
+    Ok(())
+}
