@@ -22,7 +22,7 @@ wasm-target:
 
 # The README's first command: the bundle and its table, then a short life on the real FVM.
 demo: bundle
-	$(CARGO) run --locked --release -q -p fil_actors_integration_tests --bin demo
+	$(CARGO) run --locked -q -p fil_actors_integration_tests --bin demo
 
 bundle: wasm-target
 	BUILD_FIL_NETWORK=$(NETWORK) $(CARGO) run --locked --bin fil_builtin_actors_bundle -- -o $(BUNDLE_CAR)
