@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use fil_builtin_actors_bundle::{ActorSource, ACTORS, BUNDLE_CAR, MANIFEST_ROOT, NETWORK};
+use fil_builtin_actors_bundle::{ActorSource, BUNDLE};
 
 const USAGE: &str = "\
 Usage: fil_builtin_actors_bundle [-o PATH]
@@ -87,7 +87,7 @@ fn run(command: Command) -> Result<(), String> {
         writeln!(
             stdout,
             "\nwrote {} bytes to {}",
-            BUNDLE_CAR.len(),
+            BUNDLE.car.len(),
             path.display()
         )
         .map_err(|e| format!("printing the summary: {e}"))?;
@@ -99,23 +99,24 @@ fn write_car(path: &Path) -> Result<(), String> {
     if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
         fs::create_dir_all(dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
     }
-    fs::write(path, BUNDLE_CAR).map_err(|e| format!("writing {}: {e}", path.display()))
+    fs::write(path, BUNDLE.car).map_err(|e| format!("writing {}: {e}", path.display()))
 }
 
 fn print_table(out: &mut impl Write) -> io::Result<()> {
     writeln!(
         out,
-        "built-in actors bundle v{} for network {NETWORK}",
-        env!("CARGO_PKG_VERSION")
+        "built-in actors bundle v{} for network {}",
+        env!("CARGO_PKG_VERSION"),
+        BUNDLE.network
     )?;
-    writeln!(out, "manifest root: {MANIFEST_ROOT}\n")?;
-    let name_width = ACTORS
+    writeln!(out, "manifest root: {}\n", BUNDLE.manifest_root)?;
+    let name_width = BUNDLE.actors
         .iter()
         .map(|a| a.name.len())
         .max()
         .unwrap_or(0)
         .max("name".len());
-    let cid_width = ACTORS
+    let cid_width = BUNDLE.actors
         .iter()
         .map(|a| a.code_cid.len())
         .max()
@@ -126,7 +127,7 @@ fn print_table(out: &mut impl Write) -> io::Result<()> {
         "{:>2}  {:name_width$}  {:cid_width$}  {:>10}  source",
         "#", "name", "code CID", "WASM bytes"
     )?;
-    for actor in ACTORS {
+    for actor in BUNDLE.actors {
         let source = match actor.source {
             ActorSource::Crate(package) => package,
             ActorSource::Unimplemented => "not implemented yet (aborts every call)",
@@ -137,12 +138,12 @@ fn print_table(out: &mut impl Write) -> io::Result<()> {
             actor.builtin_type, actor.name, actor.code_cid, actor.wasm_size
         )?;
     }
-    let total: usize = ACTORS.iter().map(|a| a.wasm_size).sum();
+    let total: usize = BUNDLE.actors.iter().map(|a| a.wasm_size).sum();
     writeln!(
         out,
         "\n{} actors, {total} WASM bytes, CAR {} bytes",
-        ACTORS.len(),
-        BUNDLE_CAR.len()
+        BUNDLE.actors.len(),
+        BUNDLE.car.len()
     )
 }
 
@@ -215,7 +216,7 @@ mod tests {
         let mut out = Vec::new();
         print_table(&mut out).unwrap();
         let table = String::from_utf8(out).unwrap();
-        for actor in ACTORS {
+        for actor in BUNDLE.actors {
             assert!(
                 table.contains(actor.code_cid),
                 "{} missing from the table",

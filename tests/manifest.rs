@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 
 use cid::Cid;
-use fil_builtin_actors_bundle::{ActorSource, ACTORS, BUNDLE_CAR, MANIFEST_ROOT, NETWORK};
+use fil_builtin_actors_bundle::{ActorSource, BuiltBundle, BUNDLE, TEST_BUNDLE};
 use fvm::call_manager::DefaultCallManager;
 use fvm::engine::EnginePool;
 use fvm::executor::{ApplyKind, ApplyRet, DefaultExecutor, Executor};
@@ -45,12 +45,12 @@ const V18_NAMES: [&str; 16] = [
 ];
 
 /// The bundle loaded into a blockstore: the store, the manifest data CID, and its entries.
-fn load_bundle() -> (MemoryBlockstore, Cid, Vec<(String, Cid)>) {
+fn load_bundle(bundle: &BuiltBundle) -> (MemoryBlockstore, Cid, Vec<(String, Cid)>) {
     let bs = MemoryBlockstore::default();
     // The checked loader re-hashes every block against its CID.
-    let roots = fvm_ipld_car::load_car(&bs, BUNDLE_CAR).expect("bundle CAR loads");
+    let roots = fvm_ipld_car::load_car(&bs, bundle.car).expect("bundle CAR loads");
     assert_eq!(roots.len(), 1, "the bundle has a single root");
-    assert_eq!(roots[0].to_string(), MANIFEST_ROOT);
+    assert_eq!(roots[0].to_string(), bundle.manifest_root);
 
     let (version, data): (u32, Cid) = bs
         .get_cbor(&roots[0])
@@ -66,7 +66,13 @@ fn load_bundle() -> (MemoryBlockstore, Cid, Vec<(String, Cid)>) {
 
 #[test]
 fn manifest_lists_the_v18_actors_in_order_with_distinct_codes() {
-    let (bs, data, entries) = load_bundle();
+    for bundle in [BUNDLE, TEST_BUNDLE] {
+        check_manifest_lists_the_v18_actors_in_order_with_distinct_codes(&bundle);
+    }
+}
+
+fn check_manifest_lists_the_v18_actors_in_order_with_distinct_codes(bundle: &BuiltBundle) {
+    let (bs, data, entries) = load_bundle(bundle);
     let names: Vec<&str> = entries.iter().map(|(name, _)| name.as_str()).collect();
     assert_eq!(names, V18_NAMES);
 
@@ -102,9 +108,15 @@ fn manifest_lists_the_v18_actors_in_order_with_distinct_codes() {
 
 #[test]
 fn recorded_table_matches_the_car() {
-    let (bs, _, entries) = load_bundle();
-    assert_eq!(ACTORS.len(), entries.len());
-    for (actor, (name, cid)) in ACTORS.iter().zip(&entries) {
+    for bundle in [BUNDLE, TEST_BUNDLE] {
+        check_recorded_table_matches_the_car(&bundle);
+    }
+}
+
+fn check_recorded_table_matches_the_car(bundle: &BuiltBundle) {
+    let (bs, _, entries) = load_bundle(bundle);
+    assert_eq!(bundle.actors.len(), entries.len());
+    for (actor, (name, cid)) in bundle.actors.iter().zip(&entries) {
         assert_eq!(actor.name, name);
         assert_eq!(actor.code_cid, cid.to_string(), "{name}");
         let wasm = bs.get(cid).unwrap().expect("module is in the CAR");
@@ -112,7 +124,7 @@ fn recorded_table_matches_the_car() {
         assert!(wasm.starts_with(b"\0asm"), "{name} is a WASM module");
     }
     assert_eq!(
-        fil_builtin_actors_bundle::actor("placeholder").map(|a| a.source),
+        bundle.actor("placeholder").map(|a| a.source),
         Some(ActorSource::Crate("fil_actor_placeholder"))
     );
     let networks = [
@@ -124,7 +136,11 @@ fn recorded_table_matches_the_car() {
         "testing",
         "testing-fake-proofs",
     ];
-    assert!(networks.contains(&NETWORK), "unexpected network {NETWORK}");
+    assert!(
+        networks.contains(&bundle.network),
+        "unexpected network {}",
+        bundle.network
+    );
 }
 
 /// Chain data the stand-in modules never ask for.
@@ -166,15 +182,21 @@ const FIRST_TEST_ACTOR: u64 = 1000;
 
 #[test]
 fn fvm_runs_the_placeholder_and_stand_ins_and_they_reject_messages() {
-    let (bs, _, entries) = load_bundle();
-    let manifest_root: Cid = MANIFEST_ROOT.parse().unwrap();
+    for bundle in [BUNDLE, TEST_BUNDLE] {
+        check_fvm_runs_the_placeholder_and_stand_ins_and_they_reject_messages(&bundle);
+    }
+}
+
+fn check_fvm_runs_the_placeholder_and_stand_ins_and_they_reject_messages(bundle: &BuiltBundle) {
+    let (bs, _, entries) = load_bundle(bundle);
+    let manifest_root: Cid = bundle.manifest_root.parse().unwrap();
 
     // A state tree holding the system actor (the implicit sender) and one actor per module that
     // must reject every message.
     let rejecting: Vec<(u64, &(String, Cid))> = entries
         .iter()
         .filter(|(name, _)| {
-            let actor = fil_builtin_actors_bundle::actor(name).unwrap();
+            let actor = bundle.actor(name).unwrap();
             actor.is_unimplemented() || *name == "placeholder"
         })
         .zip(FIRST_TEST_ACTOR..)

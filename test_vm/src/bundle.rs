@@ -1,5 +1,5 @@
-//! The bundle both engines run: the CAR built by the root package (read once per test process),
-//! its manifest, and which slots still hold a stand-in module.
+//! The bundle both engines run: the `testing-fake-proofs` CAR built by the root package (read once
+//! per test process), its manifest, and which slots still hold a stand-in module.
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -55,7 +55,7 @@ impl Bundle {
 
     /// Whether the slot of `typ` holds its actor (rather than a module rejecting every call).
     pub fn is_implemented(&self, typ: Type) -> bool {
-        fil_builtin_actors_bundle::actor(typ.name()).is_some_and(|a| !a.is_unimplemented())
+        fil_builtin_actors_bundle::TEST_BUNDLE.actor(typ.name()).is_some_and(|a| !a.is_unimplemented())
     }
 }
 
@@ -70,7 +70,7 @@ pub fn bundle() -> anyhow::Result<&'static Bundle> {
 }
 
 fn load() -> anyhow::Result<Bundle> {
-    let car = fil_builtin_actors_bundle::BUNDLE_CAR;
+    let car = fil_builtin_actors_bundle::TEST_BUNDLE.car;
     let store = MemoryBlockstore::new();
     let roots = fvm_ipld_car::load_car_unchecked(&store, car).context("loading the bundle CAR")?;
     let [manifest_root] = roots.as_slice() else {
@@ -97,7 +97,7 @@ fn load() -> anyhow::Result<Bundle> {
     }
     Ok(Bundle {
         car,
-        network: fil_builtin_actors_bundle::NETWORK,
+        network: fil_builtin_actors_bundle::TEST_BUNDLE.network,
         manifest_root: *manifest_root,
         manifest_data,
         codes: BuiltinCodes { by_type, by_code },

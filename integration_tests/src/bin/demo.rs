@@ -7,7 +7,7 @@
 use std::process::ExitCode;
 
 use fil_actors_runtime::builtin::{CRON_ACTOR_ADDR, STORAGE_POWER_ACTOR_ADDR};
-use fil_builtin_actors_bundle::{ACTORS, NETWORK};
+use fil_builtin_actors_bundle::{BUNDLE, TEST_BUNDLE};
 use fvm_shared::address::Address;
 use fvm_shared::econ::TokenAmount;
 use fvm_shared::error::ExitCode as ActorExitCode;
@@ -72,8 +72,17 @@ fn show(vm: &dyn VM, what: &str, r: &MessageResult) {
 }
 
 fn run() -> anyhow::Result<()> {
-    println!("Bundle for network `{NETWORK}`: {} actors", ACTORS.len());
-    for a in ACTORS.iter() {
+    println!(
+        "Bundle for network `{}`: {} actors, {} bytes (make bundle writes it to output/).",
+        BUNDLE.network,
+        BUNDLE.actors.len(),
+        BUNDLE.car.len()
+    );
+    println!(
+        "The run below uses its `{}` build, which accepts test proofs:",
+        TEST_BUNDLE.network
+    );
+    for a in TEST_BUNDLE.actors {
         let note = if a.is_unimplemented() {
             "  (stand-in: not built yet)"
         } else {

@@ -4,6 +4,7 @@
 //! callee aborts, value moves before the callee runs, f1/f3 receivers are created as accounts and
 //! f4 receivers as placeholders, and the same failures give the same exit codes.
 
+pub mod comm_d;
 mod registry;
 mod runtime;
 

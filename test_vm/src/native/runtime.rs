@@ -540,12 +540,10 @@ impl Primitives for InvocationCtx<'_> {
 
     fn compute_unsealed_sector_cid(
         &self,
-        _proof_type: RegisteredSealProof,
-        _pieces: &[PieceInfo],
+        proof_type: RegisteredSealProof,
+        pieces: &[PieceInfo],
     ) -> Result<Cid, anyhow::Error> {
-        Err(anyhow!(
-            "compute_unsealed_sector_cid is not supported by the native test VM yet"
-        ))
+        super::comm_d::compute_unsealed_sector_cid(proof_type, pieces)
     }
 
     fn verify_signature(
