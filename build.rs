@@ -442,9 +442,8 @@ fn write_bundle_const(out: &mut String, name: &str, doc: &str, built: &Built, sl
     );
     let _ = writeln!(out, "    manifest_root: {:?},", built.root_cid);
     let _ = writeln!(out, "    actors: &[");
-    for ((builtin_type, slot), (cid, size)) in (1u32..)
-        .zip(slots)
-        .zip(built.cids.iter().zip(&built.sizes))
+    for ((builtin_type, slot), (cid, size)) in
+        (1u32..).zip(slots).zip(built.cids.iter().zip(&built.sizes))
     {
         let source = match slot.source {
             Source::Crate(package) => format!("ActorSource::Crate({package:?})"),

@@ -110,13 +110,15 @@ fn print_table(out: &mut impl Write) -> io::Result<()> {
         BUNDLE.network
     )?;
     writeln!(out, "manifest root: {}\n", BUNDLE.manifest_root)?;
-    let name_width = BUNDLE.actors
+    let name_width = BUNDLE
+        .actors
         .iter()
         .map(|a| a.name.len())
         .max()
         .unwrap_or(0)
         .max("name".len());
-    let cid_width = BUNDLE.actors
+    let cid_width = BUNDLE
+        .actors
         .iter()
         .map(|a| a.code_cid.len())
         .max()

@@ -1,17 +1,18 @@
 //! `fil_builtin_actors_state`: invariant checks that span the whole state tree, run by tests and
 //! by `test_vm` after each step.
 //!
-//! The checks read the state layouts of v18 directly (they do not link the actor crates, so a
-//! half-written actor never breaks them). Today they cover what every network has from genesis:
-//! the system actor's state decodes; every entry of the init actor's address map points to an
-//! existing actor with an ID below `next_id`; every cron entry's receiver exists; no balance is
-//! negative. Later issues add per-actor checks (power vs miners, market vs deals, ...).
+//! The genesis singletons are read through their v18 layouts directly: the system actor's state
+//! decodes; every entry of the init actor's address map points to an existing actor with an ID
+//! below `next_id`; every cron entry's receiver exists; no balance is negative. Actors with
+//! invariants of their own (power, reward) are checked through their crates' `testing` modules,
+//! plus what spans actors (`power_reward.rs`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::anyhow;
 use cid::Cid;
 use fil_actors_runtime::builtin::{Type, CRON_ACTOR_ID, INIT_ACTOR_ID, SYSTEM_ACTOR_ID};
+use fil_actors_runtime::runtime::Policy;
 use fil_actors_runtime::MessageAccumulator;
 use fvm::state_tree::{ActorState, StateTree};
 use fvm_ipld_blockstore::Blockstore;
@@ -19,7 +20,10 @@ use fvm_ipld_encoding::tuple::*;
 use fvm_ipld_encoding::CborStore;
 use fvm_ipld_hamt::{BytesKey, Hamt};
 use fvm_shared::address::Address;
+use fvm_shared::clock::ChainEpoch;
 use fvm_shared::{ActorID, MethodNum, HAMT_BIT_WIDTH};
+
+mod power_reward;
 
 /// The system actor's state (v18 layout).
 #[derive(Serialize_tuple, Deserialize_tuple, Debug, Clone)]
@@ -69,10 +73,15 @@ pub fn load_actors<BS: Blockstore>(store: &BS, state_root: &Cid) -> anyhow::Resu
 /// Checks the cross-actor invariants of the tree at `state_root`. `code_types` maps each
 /// built-in code CID to its type (from the bundle's manifest). Returns the accumulated
 /// violations; an error means the tree itself could not be read.
+///
+/// `policy` is the network's; `last_tick` is the epoch of the last cron tick (-1 before the
+/// first), which the reward actor's state must have caught up with.
 pub fn check_state_invariants<BS: Blockstore>(
     store: &BS,
     state_root: &Cid,
     code_types: &BTreeMap<Cid, Type>,
+    policy: &Policy,
+    last_tick: ChainEpoch,
 ) -> anyhow::Result<MessageAccumulator> {
     let actors = load_actors(store, state_root)?;
     let acc = MessageAccumulator::default();
@@ -92,12 +101,16 @@ pub fn check_state_invariants<BS: Blockstore>(
     check_system(store, &actors, code_types, &acc.with_prefix("system: "));
     check_init(store, &actors, code_types, &acc.with_prefix("init: "));
     check_cron(store, &actors, code_types, &acc.with_prefix("cron: "));
+    let power_acc = acc.with_prefix("power: ");
+    power_reward::check_power(store, &actors, code_types, policy, &power_acc);
+    let reward_acc = acc.with_prefix("reward: ");
+    power_reward::check_reward(store, &actors, code_types, last_tick, &reward_acc);
     Ok(acc)
 }
 
 /// The singleton at `id`, if it exists with the code of `typ` and has been constructed (its
 /// state is more than the empty array a constructor-less actor holds).
-fn constructed<'a>(
+pub(crate) fn constructed<'a>(
     actors: &'a ActorTable,
     code_types: &BTreeMap<Cid, Type>,
     id: ActorID,
@@ -281,7 +294,7 @@ mod tests {
         let bs = MemoryBlockstore::new();
         let a = Address::new_secp256k1(&[4; 65]).unwrap();
         let root = tree(&bs, &[(a, 100)], &[100]);
-        check_state_invariants(&bs, &root, &codes())
+        check_state_invariants(&bs, &root, &codes(), &Policy::default(), -1)
             .unwrap()
             .assert_empty();
     }
@@ -292,7 +305,7 @@ mod tests {
         let a = Address::new_secp256k1(&[4; 65]).unwrap();
         let b = Address::new_secp256k1(&[5; 65]).unwrap();
         let root = tree(&bs, &[(a, 105), (b, 101)], &[7]);
-        let acc = check_state_invariants(&bs, &root, &codes()).unwrap();
+        let acc = check_state_invariants(&bs, &root, &codes(), &Policy::default(), -1).unwrap();
         acc.assert_expected(&[
             &format!("init: address {a} maps to 105, not below next_id 102"),
             &format!("init: address {a} maps to 105, which does not exist"),

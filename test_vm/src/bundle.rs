@@ -55,7 +55,9 @@ impl Bundle {
 
     /// Whether the slot of `typ` holds its actor (rather than a module rejecting every call).
     pub fn is_implemented(&self, typ: Type) -> bool {
-        fil_builtin_actors_bundle::TEST_BUNDLE.actor(typ.name()).is_some_and(|a| !a.is_unimplemented())
+        fil_builtin_actors_bundle::TEST_BUNDLE
+            .actor(typ.name())
+            .is_some_and(|a| !a.is_unimplemented())
     }
 }
 

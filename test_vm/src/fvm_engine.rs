@@ -96,6 +96,7 @@ pub struct FvmVM {
     /// `None` only while switching machines between epochs.
     executor: Option<FvmExecutor>,
     epoch: ChainEpoch,
+    last_tick: ChainEpoch,
     codes: BuiltinCodes,
     config: NetworkConfig,
     check_invariants: bool,
@@ -115,6 +116,7 @@ impl FvmVM {
         Ok(FvmVM {
             executor: Some(executor),
             epoch: 0,
+            last_tick: -1,
             codes: bundle.codes.clone(),
             config,
             check_invariants: false,
@@ -234,6 +236,10 @@ impl VM for FvmVM {
         self.epoch
     }
 
+    fn last_tick(&self) -> ChainEpoch {
+        self.last_tick
+    }
+
     fn execute(&mut self, msg: &Msg, kind: MessageKind) -> anyhow::Result<MessageResult> {
         let result = self.run(msg, kind)?;
         if self.check_invariants {
@@ -265,6 +271,7 @@ impl VM for FvmVM {
             .into_store()
             .into_inner();
         self.executor = Some(Self::machine(&self.config, epoch, root, store)?);
+        self.last_tick = self.epoch;
         self.epoch = epoch;
         if self.check_invariants {
             enforce_invariants(self, &format!("cron tick before epoch {epoch}"))?;

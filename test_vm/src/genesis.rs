@@ -9,8 +9,11 @@ use fvm::state_tree::ActorState;
 use fvm_ipld_encoding::tuple::*;
 use fvm_ipld_hamt::Hamt;
 use fvm_shared::address::Address;
+use fvm_shared::bigint::bigint_ser::BigIntSer;
 use fvm_shared::econ::TokenAmount;
+use fvm_shared::sector::StoragePower;
 use fvm_shared::{ActorID, MethodNum, HAMT_BIT_WIDTH, METHOD_CONSTRUCTOR, METHOD_SEND};
+use num_traits::Zero;
 use serde::Serialize;
 
 use crate::bundle::bundle;
@@ -70,7 +73,11 @@ pub fn genesis(vm: &mut dyn VM, balances: &[TokenAmount]) -> anyhow::Result<Gene
     let bundle = bundle()?;
     let codes = vm.codes().clone();
     let zero = TokenAmount::from_atto(0);
-    let total: TokenAmount = balances.iter().sum();
+    // The reward actor holds the whole storage mining allocation from genesis (1.1 billion FIL
+    // on every network), which it pays out as block rewards.
+    let reward_funds =
+        &*fil_actor_reward::logic::SIMPLE_TOTAL + &*fil_actor_reward::logic::BASELINE_TOTAL;
+    let total: TokenAmount = balances.iter().sum::<TokenAmount>() + &reward_funds;
 
     // System: holds the funds it hands out below; its state names the manifest.
     let system_state = put_cbor(
@@ -111,23 +118,45 @@ pub fn genesis(vm: &mut dyn VM, balances: &[TokenAmount]) -> anyhow::Result<Gene
             })
             .collect(),
     };
-    construct(vm, REWARD_ACTOR_ID, Type::Reward, None::<&()>)?;
-    construct(vm, STORAGE_POWER_ACTOR_ID, Type::Power, None::<&()>)?;
-    construct(vm, STORAGE_MARKET_ACTOR_ID, Type::Market, None::<&()>)?;
+    // The reward actor's first epoch reward is computed for the network's power at genesis:
+    // none here.
+    construct(
+        vm,
+        REWARD_ACTOR_ID,
+        Type::Reward,
+        Some(&BigIntSer(&StoragePower::zero())),
+        reward_funds,
+    )?;
+    construct(
+        vm,
+        STORAGE_POWER_ACTOR_ID,
+        Type::Power,
+        None::<&()>,
+        zero.clone(),
+    )?;
+    construct(
+        vm,
+        STORAGE_MARKET_ACTOR_ID,
+        Type::Market,
+        None::<&()>,
+        zero.clone(),
+    )?;
     construct(
         vm,
         VERIFIED_REGISTRY_ACTOR_ID,
         Type::VerifiedRegistry,
         Some(&verifreg_root),
+        zero.clone(),
     )?;
     construct(
         vm,
         DATACAP_TOKEN_ACTOR_ID,
         Type::DataCap,
         Some(&Address::new_id(VERIFIED_REGISTRY_ACTOR_ID)),
+        zero.clone(),
     )?;
     // After power and market, which its entries call.
-    construct(vm, CRON_ACTOR_ID, Type::Cron, Some(&cron))?;
+    construct(vm, CRON_ACTOR_ID, Type::Cron, Some(&cron), zero.clone())?;
 
     // Burnt funds: an account keyed by its own ID address, as networks have it.
     let burnt = put_cbor(
@@ -165,19 +194,20 @@ pub fn genesis(vm: &mut dyn VM, balances: &[TokenAmount]) -> anyhow::Result<Gene
 }
 
 /// Creates singleton `id` of `typ` and, when its slot is implemented, runs its constructor from
-/// the system actor.
+/// the system actor, which sends `funds` with it.
 fn construct<P: Serialize>(
     vm: &mut dyn VM,
     id: ActorID,
     typ: Type,
     params: Option<&P>,
+    funds: TokenAmount,
 ) -> anyhow::Result<()> {
     let code = vm.codes().code(typ);
     vm.set_actor(id, ActorState::new_empty(code, None))?;
     if !bundle()?.is_implemented(typ) {
         return Ok(());
     }
-    let mut msg = Msg::new(SYSTEM_ACTOR_ADDR, Address::new_id(id), METHOD_CONSTRUCTOR);
+    let mut msg = Msg::new(SYSTEM_ACTOR_ADDR, Address::new_id(id), METHOD_CONSTRUCTOR).value(funds);
     if let Some(params) = params {
         msg = msg.params(params)?;
     }

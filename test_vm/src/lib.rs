@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 use anyhow::{anyhow, Context};
 use cid::Cid;
 use fil_actors_runtime::builtin::Type;
+use fil_actors_runtime::runtime::Policy;
 use fil_actors_runtime::MessageAccumulator;
 use fvm_ipld_blockstore::Blockstore;
 use fvm_ipld_encoding::ipld_block::IpldBlock;
@@ -113,10 +114,15 @@ pub trait VM {
     /// The bundle's code CIDs.
     fn codes(&self) -> &BuiltinCodes;
     fn epoch(&self) -> ChainEpoch;
+    /// The epoch whose cron tick ran last (-1 before the first). Epochs skipped by one
+    /// `advance_epoch` get no tick of their own, like null rounds whose cron work is caught up at
+    /// the next tick (the reward actor, for one, catches up on its own).
+    fn last_tick(&self) -> ChainEpoch;
     /// Applies one message at the current epoch.
     fn execute(&mut self, msg: &Msg, kind: MessageKind) -> anyhow::Result<MessageResult>;
     /// Ends the current epoch with the cron tick (an implicit message from the system actor to
-    /// the cron actor) and moves to `epoch`. Returns the tick's result.
+    /// the cron actor) and moves to `epoch`, with no tick for the epochs in between. Returns the
+    /// tick's result.
     fn advance_epoch(&mut self, epoch: ChainEpoch) -> anyhow::Result<MessageResult>;
     fn actor(&self, id: ActorID) -> anyhow::Result<Option<ActorState>>;
     /// The ID an address refers to, if any (ID, robust through init's map, f4 through the map of
@@ -147,7 +153,14 @@ pub fn code_types(codes: &BuiltinCodes) -> BTreeMap<Cid, Type> {
 pub fn check_invariants(vm: &mut dyn VM) -> anyhow::Result<MessageAccumulator> {
     let root = vm.state_root()?;
     let types = code_types(vm.codes());
-    fil_builtin_actors_state::check_state_invariants(&StoreRef(vm.store()), &root, &types)
+    let policy = Policy::for_network(bundle()?.network).unwrap_or_default();
+    fil_builtin_actors_state::check_state_invariants(
+        &StoreRef(vm.store()),
+        &root,
+        &types,
+        &policy,
+        vm.last_tick(),
+    )
 }
 
 /// Runs the invariant checks and fails on any violation.

@@ -65,7 +65,7 @@ fn empty_sector() {
 fn one_piece_filling_the_sector() {
     let (proof, library) = KIB2;
     let p = piece(2048, 9);
-    check(proof, library, &[p.clone()], &[as_proofs(&p)]);
+    check(proof, library, std::slice::from_ref(&p), &[as_proofs(&p)]);
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! running the WASM bundle, printed as a timeline a node operator can read without the code.
 //!
 //! It grows with the project: today it shows genesis, value transfers, account creation, the
-//! cron tick, and what a slot whose actor is not built yet answers.
+//! cron tick, the power actor's getters, and what a slot whose actor is not built yet answers.
 
 use std::process::ExitCode;
 
@@ -11,6 +11,7 @@ use fil_builtin_actors_bundle::{BUNDLE, TEST_BUNDLE};
 use fvm_shared::address::Address;
 use fvm_shared::econ::TokenAmount;
 use fvm_shared::error::ExitCode as ActorExitCode;
+use fvm_shared::sector::RegisteredPoStProof;
 use fvm_shared::METHOD_SEND;
 use test_vm::genesis::{account_address, genesis};
 use test_vm::{balance, FvmVM, MessageResult, Msg, VM};
@@ -133,8 +134,34 @@ fn run() -> anyhow::Result<()> {
         &r,
     );
 
-    let r = vm.apply(&Msg::new(alice, STORAGE_POWER_ACTOR_ADDR, 2))?;
-    show(&vm, "CreateMiner on the power slot (not built yet)", &r);
+    let r = vm.apply(&Msg::new(
+        alice,
+        STORAGE_POWER_ACTOR_ADDR,
+        fil_actor_power::Method::MinerCountExported as u64,
+    ))?;
+    let miners: i64 = r.ret_as().unwrap_or(-1);
+    show(
+        &vm,
+        &format!("power's MinerCount (FRC-42 getter): {miners}"),
+        &r,
+    );
+
+    let create = fil_actor_power::CreateMinerParams {
+        owner: alice,
+        worker: alice,
+        window_post_proof_type: RegisteredPoStProof::StackedDRGWindow2KiBV1P1,
+        peer: b"demo-peer".to_vec(),
+        multiaddrs: vec![],
+    };
+    let r = vm.apply(
+        &Msg::new(
+            alice,
+            STORAGE_POWER_ACTOR_ADDR,
+            fil_actor_power::Method::CreateMiner as u64,
+        )
+        .params(&create)?,
+    )?;
+    show(&vm, "CreateMiner (the miner slot is still a stand-in)", &r);
 
     let carol_id = vm.resolve(&carol)?.unwrap_or_default();
     println!(

@@ -49,6 +49,7 @@ pub struct NativeVM {
     store: Store,
     tree: RefCell<StateTree<Store>>,
     epoch: ChainEpoch,
+    last_tick: ChainEpoch,
     codes: BuiltinCodes,
     policy: Policy,
     check_invariants: bool,
@@ -67,6 +68,7 @@ impl NativeVM {
             store,
             tree: RefCell::new(tree),
             epoch: 0,
+            last_tick: -1,
             codes: bundle.codes.clone(),
             policy,
             check_invariants: false,
@@ -328,6 +330,10 @@ impl VM for NativeVM {
         self.epoch
     }
 
+    fn last_tick(&self) -> ChainEpoch {
+        self.last_tick
+    }
+
     fn execute(&mut self, msg: &Msg, kind: MessageKind) -> anyhow::Result<MessageResult> {
         let result = self.run(msg, kind)?;
         if self.check_invariants {
@@ -348,6 +354,7 @@ impl VM for NativeVM {
         }
         let tick = Msg::new(SYSTEM_ACTOR_ADDR, CRON_ACTOR_ADDR, CRON_EPOCH_TICK);
         let result = self.run(&tick, MessageKind::Implicit)?;
+        self.last_tick = self.epoch;
         self.epoch = epoch;
         if self.check_invariants {
             enforce_invariants(self, &format!("cron tick before epoch {epoch}"))?;
