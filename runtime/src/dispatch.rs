@@ -133,6 +133,20 @@ where
     Dispatcher::new(handler).call(rt, args)
 }
 
+/// Exports the WASM entry point `invoke` of an actor crate, running `$actor` through the FVM
+/// runtime's trampoline. The export exists only with the calling crate's `fil-actor` feature (the
+/// bundle build sets it; host builds, tests and the native test VM leave it off).
+#[macro_export]
+macro_rules! wasm_trampoline {
+    ($actor:ty) => {
+        #[cfg(feature = "fil-actor")]
+        #[no_mangle]
+        pub extern "C" fn invoke(params: u32) -> u32 {
+            $crate::runtime::fvm::trampoline::<$actor>(params)
+        }
+    };
+}
+
 /// Implements `ActorCode::invoke_method` from a table of `Method => handler`. Handlers take
 /// `(rt)` or `(rt, params)`. Internal method numbers are restricted to built-in callers
 /// (`restrict_internal_api`); an unknown number is `USR_UNHANDLED_MESSAGE` unless the table ends

@@ -58,8 +58,4 @@ impl ActorCode for Actor {
 }
 
 /// The WASM entry point the FVM calls for every message to an account.
-#[cfg(feature = "fil-actor")]
-#[no_mangle]
-pub extern "C" fn invoke(params: u32) -> u32 {
-    fil_actors_runtime::runtime::fvm::trampoline::<Actor>(params)
-}
+fil_actors_runtime::wasm_trampoline!(Actor);

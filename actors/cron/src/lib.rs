@@ -16,11 +16,7 @@ mod types;
 pub use state::{Entry, State};
 pub use types::*;
 
-#[cfg(feature = "fil-actor")]
-#[no_mangle]
-pub extern "C" fn invoke(params: u32) -> u32 {
-    fil_actors_runtime::runtime::fvm::trampoline::<Actor>(params)
-}
+fil_actors_runtime::wasm_trampoline!(Actor);
 
 /// The cron actor's methods.
 #[derive(FromPrimitive, Debug, Clone, Copy, PartialEq, Eq)]

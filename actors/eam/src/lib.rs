@@ -71,8 +71,4 @@ impl ActorCode for EamActor {
 }
 
 /// The WASM entry point the FVM calls for every message to the EAM.
-#[cfg(feature = "fil-actor")]
-#[no_mangle]
-pub extern "C" fn invoke(params: u32) -> u32 {
-    fil_actors_runtime::runtime::fvm::trampoline::<EamActor>(params)
-}
+fil_actors_runtime::wasm_trampoline!(EamActor);

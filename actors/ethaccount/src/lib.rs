@@ -44,8 +44,4 @@ impl ActorCode for EthAccountActor {
 }
 
 /// The WASM entry point the FVM calls for every message to an Ethereum account.
-#[cfg(feature = "fil-actor")]
-#[no_mangle]
-pub extern "C" fn invoke(params: u32) -> u32 {
-    fil_actors_runtime::runtime::fvm::trampoline::<EthAccountActor>(params)
-}
+fil_actors_runtime::wasm_trampoline!(EthAccountActor);

@@ -19,11 +19,7 @@ mod types;
 pub use state::{AddressMap, State};
 pub use types::*;
 
-#[cfg(feature = "fil-actor")]
-#[no_mangle]
-pub extern "C" fn invoke(params: u32) -> u32 {
-    fil_actors_runtime::runtime::fvm::trampoline::<Actor>(params)
-}
+fil_actors_runtime::wasm_trampoline!(Actor);
 
 /// The init actor's methods. v18 exports none of them (FIP-0050): user actors cannot call
 /// `Exec`, and `Exec4` is reserved to the EAM.

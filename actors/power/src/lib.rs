@@ -26,11 +26,7 @@ pub use policy::*;
 pub use state::*;
 pub use types::*;
 
-#[cfg(feature = "fil-actor")]
-#[no_mangle]
-pub extern "C" fn invoke(params: u32) -> u32 {
-    fil_actors_runtime::runtime::fvm::trampoline::<Actor>(params)
-}
+fil_actors_runtime::wasm_trampoline!(Actor);
 
 /// The power actor's methods. Numbers 7 (`OnConsensusFault`, removed in v2) and 8
 /// (`SubmitPoRepForBulkVerify`, removed by FIP-0084) are gone and answer

@@ -26,11 +26,7 @@ pub use expneg::expneg;
 pub use state::*;
 pub use types::*;
 
-#[cfg(feature = "fil-actor")]
-#[no_mangle]
-pub extern "C" fn invoke(params: u32) -> u32 {
-    fil_actors_runtime::runtime::fvm::trampoline::<Actor>(params)
-}
+fil_actors_runtime::wasm_trampoline!(Actor);
 
 /// The reward actor's methods. v18 exports none of them (FIP-0050).
 #[derive(FromPrimitive, Debug, Clone, Copy, PartialEq, Eq)]

@@ -13,11 +13,7 @@ mod state;
 
 pub use state::State;
 
-#[cfg(feature = "fil-actor")]
-#[no_mangle]
-pub extern "C" fn invoke(params: u32) -> u32 {
-    fil_actors_runtime::runtime::fvm::trampoline::<Actor>(params)
-}
+fil_actors_runtime::wasm_trampoline!(Actor);
 
 /// The system actor's methods (v18 has only the constructor).
 #[derive(FromPrimitive, Debug, Clone, Copy, PartialEq, Eq)]
