@@ -57,5 +57,5 @@ impl ActorCode for Actor {
     }
 }
 
-/// The WASM entry point the FVM calls for every message to an account.
+// The WASM entry point the FVM calls for every message to an account.
 fil_actors_runtime::wasm_trampoline!(Actor);

@@ -70,5 +70,5 @@ impl ActorCode for EamActor {
     }
 }
 
-/// The WASM entry point the FVM calls for every message to the EAM.
+// The WASM entry point the FVM calls for every message to the EAM.
 fil_actors_runtime::wasm_trampoline!(EamActor);

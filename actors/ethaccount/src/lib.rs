@@ -43,5 +43,4 @@ impl ActorCode for EthAccountActor {
     }
 }
 
-/// The WASM entry point the FVM calls for every message to an Ethereum account.
 fil_actors_runtime::wasm_trampoline!(EthAccountActor);

@@ -6,7 +6,12 @@
 //! [`Partition`]s, the quantized [`ExpirationQueue`] and [`BitFieldQueue`], deadline
 //! arithmetic and assignment, the miner's policy and token arithmetic (`monies.rs`), and the
 //! invariant checks over a whole miner state (`testing.rs`). Every structure encodes exactly as
-//! v18 does. The actor's methods come in a later stage.
+//! v18 does. The actor's methods live in `handlers/`, one module per group; this file holds the
+//! module table, the method enum and the dispatch table.
+
+use fil_actors_runtime::{actor_dispatch, method_hash, ActorCode};
+use fvm_shared::METHOD_CONSTRUCTOR;
+use num_derive::FromPrimitive;
 
 mod bitfield_queue;
 mod deadline_assignment;
@@ -15,7 +20,9 @@ mod deadline_post;
 mod deadline_state;
 mod deadlines;
 mod expiration_queue;
+pub mod ext;
 mod funds;
+mod handlers;
 mod miner_info;
 mod monies;
 mod partition_state;
@@ -24,6 +31,7 @@ mod power;
 mod precommits;
 mod quantize;
 mod sector_map;
+mod sector_status;
 mod sectors;
 mod state;
 mod termination;
@@ -47,8 +55,107 @@ pub use power::*;
 pub use precommits::*;
 pub use quantize::*;
 pub use sector_map::*;
+pub use sector_status::*;
 pub use sectors::*;
 pub use state::*;
 pub use termination::*;
 pub use types::*;
 pub use vesting_state::*;
+
+/// The miner's methods with v18's numbers. The gaps are methods v18 removed (6, 7, 8: the old
+/// `PreCommitSector`, `ProveCommitSector` and `ExtendSectorExpiration`; 25, 26, 27, 29: the old
+/// batch pre-commit, aggregate prove-commit and replica updates; 33: `MovePartitions`). The
+/// `*Exported` numbers are FRC-42 hashes of the method names, callable by any actor.
+#[derive(FromPrimitive, Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u64)]
+pub enum Method {
+    Constructor = METHOD_CONSTRUCTOR,
+    ControlAddresses = 2,
+    ChangeWorkerAddress = 3,
+    ChangePeerID = 4,
+    SubmitWindowedPoSt = 5,
+    TerminateSectors = 9,
+    DeclareFaults = 10,
+    DeclareFaultsRecovered = 11,
+    OnDeferredCronEvent = 12,
+    CheckSectorProven = 13,
+    ApplyRewards = 14,
+    ReportConsensusFault = 15,
+    WithdrawBalance = 16,
+    InternalSectorSetupForPreseal = 17,
+    ChangeMultiaddrs = 18,
+    CompactPartitions = 19,
+    CompactSectorNumbers = 20,
+    ConfirmChangeWorkerAddress = 21,
+    RepayDebt = 22,
+    ChangeOwnerAddress = 23,
+    DisputeWindowedPoSt = 24,
+    PreCommitSectorBatch2 = 28,
+    ChangeBeneficiary = 30,
+    GetBeneficiary = 31,
+    ExtendSectorExpiration2 = 32,
+    ProveCommitSectors3 = 34,
+    ProveReplicaUpdates3 = 35,
+    ProveCommitSectorsNI = 36,
+    ChangeWorkerAddressExported = method_hash!("ChangeWorkerAddress"),
+    ChangePeerIDExported = method_hash!("ChangePeerID"),
+    WithdrawBalanceExported = method_hash!("WithdrawBalance"),
+    ChangeMultiaddrsExported = method_hash!("ChangeMultiaddrs"),
+    ConfirmChangeWorkerAddressExported = method_hash!("ConfirmChangeWorkerAddress"),
+    RepayDebtExported = method_hash!("RepayDebt"),
+    ChangeOwnerAddressExported = method_hash!("ChangeOwnerAddress"),
+    ChangeBeneficiaryExported = method_hash!("ChangeBeneficiary"),
+    GetBeneficiaryExported = method_hash!("GetBeneficiary"),
+    GetOwnerExported = method_hash!("GetOwner"),
+    IsControllingAddressExported = method_hash!("IsControllingAddress"),
+    GetSectorSizeExported = method_hash!("GetSectorSize"),
+    GetAvailableBalanceExported = method_hash!("GetAvailableBalance"),
+    GetVestingFundsExported = method_hash!("GetVestingFunds"),
+    GetPeerIDExported = method_hash!("GetPeerID"),
+    GetMultiaddrsExported = method_hash!("GetMultiaddrs"),
+    MaxTerminationFeeExported = method_hash!("MaxTerminationFee"),
+    InitialPledgeExported = method_hash!("InitialPledge"),
+}
+
+/// The storage miner actor.
+pub struct Actor;
+
+impl ActorCode for Actor {
+    type Methods = Method;
+
+    fn name() -> &'static str {
+        "StorageMiner"
+    }
+
+    // Methods not listed yet abort with USR_UNHANDLED_MESSAGE.
+    actor_dispatch! {
+        Constructor => constructor,
+        ControlAddresses => control_addresses,
+        ChangeWorkerAddress => change_worker_address,
+        ChangeWorkerAddressExported => change_worker_address,
+        ChangePeerID => change_peer_id,
+        ChangePeerIDExported => change_peer_id,
+        ApplyRewards => apply_rewards,
+        WithdrawBalance => withdraw_balance,
+        WithdrawBalanceExported => withdraw_balance,
+        ChangeMultiaddrs => change_multiaddresses,
+        ChangeMultiaddrsExported => change_multiaddresses,
+        ConfirmChangeWorkerAddress => confirm_change_worker_address,
+        ConfirmChangeWorkerAddressExported => confirm_change_worker_address,
+        RepayDebt => repay_debt,
+        RepayDebtExported => repay_debt,
+        ChangeOwnerAddress => change_owner_address,
+        ChangeOwnerAddressExported => change_owner_address,
+        ChangeBeneficiary => change_beneficiary,
+        ChangeBeneficiaryExported => change_beneficiary,
+        GetBeneficiary => get_beneficiary,
+        GetBeneficiaryExported => get_beneficiary,
+        GetOwnerExported => get_owner,
+        IsControllingAddressExported => is_controlling_address,
+        GetSectorSizeExported => get_sector_size,
+        GetAvailableBalanceExported => get_available_balance,
+        GetVestingFundsExported => get_vesting_funds,
+        GetPeerIDExported => get_peer_id,
+        GetMultiaddrsExported => get_multiaddresses,
+    }
+}

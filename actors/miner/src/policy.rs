@@ -43,6 +43,11 @@ pub const DAILY_FEE_BLOCK_REWARD_CAP_DENOM: i64 = 2;
 pub const FIP_0100_GRACE_PERIOD_END_VERSION: NetworkVersion = NetworkVersion::V26;
 /// Expected winning blocks per epoch.
 pub const EXPECTED_LEADERS_PER_EPOCH: u64 = 5;
+/// The power whose initial pledge a new miner locks as its creation deposit (FIP-0077): a
+/// tenth of the network's minimum consensus power, so it follows the network's preset.
+pub fn create_miner_deposit_power(policy: &Policy) -> StoragePower {
+    &policy.minimum_consensus_power / 10
+}
 
 // --- quality-adjusted power ---
 

@@ -309,10 +309,12 @@ fn check_miner_balances<BS: Blockstore>(
         }
         Err(e) => acc.add(format!("error loading vesting funds: {}", e.msg())),
     }
-    if state.continue_deadline_cron() {
+    // Deposits and pledge only arise from sector operations, which enroll the cron. Locked funds
+    // alone do not need it: a new miner locks its FIP-0077 creation deposit before any cron.
+    if !state.pre_commit_deposits.is_zero() || !state.initial_pledge.is_zero() {
         acc.require(
             state.deadline_cron_active,
-            "deadline cron inactive while funds are held",
+            "deadline cron inactive while deposits or pledge are held",
         );
     }
 }

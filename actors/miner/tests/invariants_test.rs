@@ -199,7 +199,7 @@ fn funds_invariants() {
     m.state.deadline_cron_active = false;
     assert_eq!(
         messages(&m),
-        vec!["deadline cron inactive while funds are held"]
+        vec!["deadline cron inactive while deposits or pledge are held"]
     );
 
     let mut m = healthy();

@@ -1,0 +1,169 @@
+//! The miner's method handlers, one module per group (architecture.md), and the calls out and
+//! checks that several groups share: who controls the miner, address resolution, peer info
+//! limits, burning, pledge notifications and the reward and power queries.
+
+mod constructor;
+mod control;
+mod funds;
+
+use fil_actors_runtime::builtin::Type;
+use fil_actors_runtime::runtime::{Policy, Runtime};
+use fil_actors_runtime::{
+    actor_error, deserialize_block, extract_send_result, ActorError, BURNT_FUNDS_ACTOR_ADDR,
+    REWARD_ACTOR_ADDR, STORAGE_POWER_ACTOR_ADDR,
+};
+use fvm_ipld_encoding::ipld_block::IpldBlock;
+use fvm_ipld_encoding::BytesDe;
+use fvm_shared::address::{Address, Protocol};
+use fvm_shared::econ::TokenAmount;
+use fvm_shared::{ActorID, METHOD_SEND};
+use num_traits::Zero;
+
+use crate::{ext, MinerInfo};
+
+/// The addresses allowed to send the miner's operational messages: the control addresses, the
+/// worker and the owner.
+pub(crate) fn controlling_addresses(info: &MinerInfo) -> Vec<Address> {
+    let mut addresses = info.control_addresses.clone();
+    addresses.push(info.worker);
+    addresses.push(info.owner);
+    addresses
+}
+
+/// Resolves a worker address to its ID. The worker must be an account with a BLS key, since it
+/// signs with BLS-VRF; for a non-BLS address the account is asked for its key address.
+pub(crate) fn resolve_worker_address(
+    rt: &impl Runtime,
+    raw: Address,
+) -> Result<ActorID, ActorError> {
+    let resolved = rt
+        .resolve_address(&raw)
+        .ok_or_else(|| actor_error!(illegal_argument; "unable to resolve address: {}", raw))?;
+    let code = rt
+        .get_actor_code_cid(&resolved)
+        .ok_or_else(|| actor_error!(illegal_argument; "no code for address: {}", resolved))?;
+    if rt.resolve_builtin_actor_type(&code) != Some(Type::Account) {
+        return Err(
+            actor_error!(illegal_argument; "worker actor type must be an account, was {}", code),
+        );
+    }
+    if raw.protocol() != Protocol::BLS {
+        let key: Address = deserialize_block(extract_send_result(rt.send_simple(
+            &Address::new_id(resolved),
+            ext::account::PUBKEY_ADDRESS_METHOD,
+            None,
+            TokenAmount::zero(),
+        ))?)?;
+        if key.protocol() != Protocol::BLS {
+            return Err(actor_error!(illegal_argument;
+                "worker account {} must have BLS pubkey, was {}", resolved, key.protocol()));
+        }
+    }
+    Ok(resolved)
+}
+
+/// Resolves each control address to its ID.
+pub(crate) fn resolve_control_addresses(
+    rt: &impl Runtime,
+    addresses: Vec<Address>,
+) -> Result<Vec<ActorID>, ActorError> {
+    addresses
+        .into_iter()
+        .map(|address| {
+            rt.resolve_address(&address).ok_or_else(
+                || actor_error!(illegal_argument; "unable to resolve control address: {}", address),
+            )
+        })
+        .collect()
+}
+
+/// At most `max_control_addresses` control addresses.
+pub(crate) fn check_control_addresses(
+    policy: &Policy,
+    addresses: &[Address],
+) -> Result<(), ActorError> {
+    if addresses.len() > policy.max_control_addresses {
+        return Err(actor_error!(illegal_argument;
+            "control addresses length {} exceeds max control addresses length {}",
+            addresses.len(), policy.max_control_addresses));
+    }
+    Ok(())
+}
+
+/// The peer ID and multiaddresses fit the policy's sizes, and no multiaddress is empty.
+pub(crate) fn check_peer_info(
+    policy: &Policy,
+    peer_id: &[u8],
+    multiaddrs: &[BytesDe],
+) -> Result<(), ActorError> {
+    if peer_id.len() > policy.max_peer_id_length {
+        return Err(actor_error!(illegal_argument;
+            "peer ID size of {} exceeds maximum size of {}", peer_id.len(), policy.max_peer_id_length));
+    }
+    let mut total = 0;
+    for addr in multiaddrs {
+        if addr.0.is_empty() {
+            return Err(actor_error!(illegal_argument; "invalid empty multiaddr"));
+        }
+        total += addr.0.len();
+    }
+    if total > policy.max_multiaddr_data {
+        return Err(actor_error!(illegal_argument;
+            "multiaddr size of {} exceeds maximum of {}", total, policy.max_multiaddr_data));
+    }
+    Ok(())
+}
+
+/// Sends `amount` to the burnt-funds actor, if positive.
+pub(crate) fn burn_funds(rt: &impl Runtime, amount: TokenAmount) -> Result<(), ActorError> {
+    if amount.is_positive() {
+        extract_send_result(rt.send_simple(&BURNT_FUNDS_ACTOR_ADDR, METHOD_SEND, None, amount))?;
+    }
+    Ok(())
+}
+
+/// Tells the power actor of a change in this miner's locked pledge, if any.
+pub(crate) fn notify_pledge_changed(
+    rt: &impl Runtime,
+    pledge_delta: &TokenAmount,
+) -> Result<(), ActorError> {
+    if !pledge_delta.is_zero() {
+        extract_send_result(rt.send_simple(
+            &STORAGE_POWER_ACTOR_ADDR,
+            ext::power::UPDATE_PLEDGE_TOTAL_METHOD,
+            IpldBlock::serialize_cbor(pledge_delta)?,
+            TokenAmount::zero(),
+        ))?;
+    }
+    Ok(())
+}
+
+/// This epoch's reward estimates, from the reward actor.
+pub(crate) fn request_current_epoch_block_reward(
+    rt: &impl Runtime,
+) -> Result<ext::reward::ThisEpochRewardReturn, ActorError> {
+    deserialize_block(
+        extract_send_result(rt.send_simple(
+            &REWARD_ACTOR_ADDR,
+            ext::reward::THIS_EPOCH_REWARD_METHOD,
+            None,
+            TokenAmount::zero(),
+        ))
+        .map_err(|e| e.wrap("failed to check epoch reward"))?,
+    )
+}
+
+/// The network's power and pledge totals, from the power actor.
+pub(crate) fn request_current_total_power(
+    rt: &impl Runtime,
+) -> Result<ext::power::CurrentTotalPowerReturn, ActorError> {
+    deserialize_block(
+        extract_send_result(rt.send_simple(
+            &STORAGE_POWER_ACTOR_ADDR,
+            ext::power::CURRENT_TOTAL_POWER_METHOD,
+            None,
+            TokenAmount::zero(),
+        ))
+        .map_err(|e| e.wrap("failed to check current power"))?,
+    )
+}

@@ -1,0 +1,358 @@
+//! Sector status for FEVM contracts (draft FIP "Export Sector Status to FEVM", discussion
+//! FIPs#1108): the status codes, the opaque location (`aux_data`) a contract stores, the params
+//! and returns of the exported methods, and the state-level queries behind them.
+//!
+//! The split follows the FIP's security argument: `generate_sector_status_info` searches every
+//! deadline (off-chain, via an eth_call-style read), so a contract never pays for the search;
+//! `validate_sector_status` then loads exactly one deadline and one partition, so its cost does
+//! not grow with the miner. A sector is live while its number is in some partition's `sectors`
+//! bitfield and not in that partition's `terminated` bitfield; faulty sectors are live.
+//!
+//! Deliberate difference from the network's v18 `ValidateSectorStatus`: there code 1 means
+//! "active and not faulty"; here code 1 means live, faults included, as the FIP argues.
+
+use fil_actors_runtime::runtime::Policy;
+use fil_actors_runtime::{actor_error, ActorError};
+use fvm_ipld_blockstore::Blockstore;
+use fvm_ipld_encoding::strict_bytes;
+use fvm_ipld_encoding::tuple::*;
+use fvm_shared::clock::ChainEpoch;
+use fvm_shared::error::ExitCode;
+use fvm_shared::sector::SectorNumber;
+use fvm_shared::MethodNum;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::{Partition, State, MAX_SECTOR_NUMBER};
+
+/// FRC-0042 numbers of the exported methods (`method_hash!` of their names).
+pub const GENERATE_SECTOR_STATUS_INFO_METHOD: MethodNum = 4191053301;
+pub const VALIDATE_SECTOR_STATUS_METHOD: MethodNum = 3092458564;
+pub const GET_SECTOR_EXPIRATION_METHOD: MethodNum = 1925291949;
+/// The network's v18 name for `GenerateSectorStatusInfo` (same params and return).
+pub const GENERATE_SECTOR_LOCATION_METHOD: MethodNum = 1321604665;
+/// The network's v18 method returning a sector's recorded expiration without a location.
+pub const GET_NOMINAL_SECTOR_EXPIRATION_METHOD: MethodNum = 3010055991;
+
+/// The deadline half of the "in no partition" location.
+pub const NO_DEADLINE: i64 = -1;
+/// The partition half of the "in no partition" location.
+pub const NO_PARTITION: i64 = -1;
+
+/// A sector's status as a contract sees it; one CBOR unsigned integer on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[repr(u8)]
+pub enum SectorStatusCode {
+    /// Never proven, terminated, expired or compacted away.
+    Dead = 0,
+    /// Proven and neither terminated nor expired; faulty sectors included.
+    Live = 1,
+    /// Live and currently faulty (a refinement of `Live`).
+    Faulty = 2,
+}
+
+impl SectorStatusCode {
+    /// Whether a sector whose most specific status is `actual` may be validated as `self`:
+    /// a faulty sector is also live.
+    pub fn is_satisfied_by(self, actual: SectorStatusCode) -> bool {
+        match self {
+            SectorStatusCode::Dead => actual == SectorStatusCode::Dead,
+            SectorStatusCode::Live => actual != SectorStatusCode::Dead,
+            SectorStatusCode::Faulty => actual == SectorStatusCode::Faulty,
+        }
+    }
+}
+
+impl TryFrom<u8> for SectorStatusCode {
+    type Error = ActorError;
+
+    fn try_from(code: u8) -> Result<Self, ActorError> {
+        match code {
+            0 => Ok(SectorStatusCode::Dead),
+            1 => Ok(SectorStatusCode::Live),
+            2 => Ok(SectorStatusCode::Faulty),
+            _ => Err(actor_error!(illegal_argument; "invalid sector status code {}", code)),
+        }
+    }
+}
+
+impl Serialize for SectorStatusCode {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u8(*self as u8)
+    }
+}
+
+impl<'de> Deserialize<'de> for SectorStatusCode {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let code = u8::deserialize(deserializer)?;
+        SectorStatusCode::try_from(code).map_err(|e| serde::de::Error::custom(e.msg()))
+    }
+}
+
+/// Where a sector was found: the CBOR tuple `[deadline, partition]` carried as `aux_data`.
+/// `(NO_DEADLINE, NO_PARTITION)` means "in no partition".
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize_tuple, Deserialize_tuple,
+)]
+pub struct SectorLocation {
+    pub deadline: i64,
+    pub partition: i64,
+}
+
+impl SectorLocation {
+    /// The location of a sector that is in no partition.
+    pub const NONE: SectorLocation = SectorLocation {
+        deadline: NO_DEADLINE,
+        partition: NO_PARTITION,
+    };
+
+    /// Decodes `aux_data`; malformed bytes are `USR_ILLEGAL_ARGUMENT`.
+    pub fn from_aux_data(aux_data: &[u8]) -> Result<Self, ActorError> {
+        fvm_ipld_encoding::from_slice(aux_data).map_err(
+            |e| actor_error!(illegal_argument; "invalid sector location {:?}: {}", aux_data, e),
+        )
+    }
+
+    /// Encodes the location as `aux_data`.
+    pub fn to_aux_data(&self) -> Result<Vec<u8>, ActorError> {
+        fvm_ipld_encoding::to_vec(self).map_err(
+            |e| actor_error!(serialization; "failed to encode sector location {:?}: {}", self, e),
+        )
+    }
+
+    /// The deadline and partition indexes, or `None` for `(NO_DEADLINE, NO_PARTITION)`. A mixed
+    /// pair or an index outside the policy's bounds is `USR_ILLEGAL_ARGUMENT`. A partition index
+    /// within bounds may still be absent from the deadline (compaction renumbers partitions):
+    /// that is a stale location, which the caller reports as `USR_NOT_FOUND`.
+    fn indexes(&self, policy: &Policy) -> Result<Option<(u64, u64)>, ActorError> {
+        match (self.deadline, self.partition) {
+            (NO_DEADLINE, NO_PARTITION) => return Ok(None),
+            (NO_DEADLINE, _) | (_, NO_PARTITION) => {
+                return Err(
+                    actor_error!(illegal_argument; "invalid sector location {:?}: only one of deadline and partition is -1", self),
+                );
+            }
+            _ => {}
+        }
+        let deadline = u64::try_from(self.deadline)
+            .ok()
+            .filter(|&d| d < policy.wpost_period_deadlines)
+            .ok_or_else(|| {
+                actor_error!(illegal_argument; "invalid deadline index {} of {}", self.deadline, policy.wpost_period_deadlines)
+            })?;
+        let partition = u64::try_from(self.partition)
+            .ok()
+            .filter(|&p| p < policy.max_partitions_per_deadline)
+            .ok_or_else(|| {
+                actor_error!(illegal_argument; "invalid partition index {} of at most {}", self.partition, policy.max_partitions_per_deadline)
+            })?;
+        Ok(Some((deadline, partition)))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct GenerateSectorStatusInfoParams {
+    pub sector_number: SectorNumber,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct GenerateSectorStatusInfoReturn {
+    pub status: SectorStatusCode,
+    /// The CBOR-encoded `SectorLocation`, opaque to contracts.
+    #[serde(with = "strict_bytes")]
+    pub aux_data: Vec<u8>,
+}
+
+impl GenerateSectorStatusInfoReturn {
+    pub fn new(status: SectorStatusCode, location: &SectorLocation) -> Result<Self, ActorError> {
+        Ok(GenerateSectorStatusInfoReturn {
+            status,
+            aux_data: location.to_aux_data()?,
+        })
+    }
+}
+
+/// `status` stays a raw integer so that an unknown code is `USR_ILLEGAL_ARGUMENT` (raised by
+/// `validate_sector_status`) rather than a parameter decoding failure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct ValidateSectorStatusParams {
+    pub sector_number: SectorNumber,
+    pub status: u8,
+    #[serde(with = "strict_bytes")]
+    pub aux_data: Vec<u8>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[serde(transparent)]
+pub struct ValidateSectorStatusReturn {
+    pub valid: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct GetSectorExpirationParams {
+    pub sector_number: SectorNumber,
+    #[serde(with = "strict_bytes")]
+    pub aux_data: Vec<u8>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[serde(transparent)]
+pub struct GetSectorExpirationReturn {
+    pub expiration: ChainEpoch,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[serde(transparent)]
+pub struct GetNominalSectorExpirationParams {
+    pub sector_number: SectorNumber,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[serde(transparent)]
+pub struct GetNominalSectorExpirationReturn {
+    pub expiration: ChainEpoch,
+}
+
+/// No sector can have a number above the maximum, so such a query is a caller's mistake.
+fn check_sector_number(sector_number: SectorNumber) -> Result<(), ActorError> {
+    if sector_number > MAX_SECTOR_NUMBER {
+        return Err(
+            actor_error!(illegal_argument; "sector number {} greater than maximum {}", sector_number, MAX_SECTOR_NUMBER),
+        );
+    }
+    Ok(())
+}
+
+/// The most specific status of a sector held by `partition`: terminated (or expired) sectors
+/// stay in the `sectors` bitfield until compaction, so `terminated` is checked first.
+fn status_in_partition(partition: &Partition, sector_number: SectorNumber) -> SectorStatusCode {
+    if partition.terminated.get(sector_number) {
+        SectorStatusCode::Dead
+    } else if partition.faults.get(sector_number) {
+        SectorStatusCode::Faulty
+    } else {
+        SectorStatusCode::Live
+    }
+}
+
+/// Finds a sector's most specific status and its location, searching every deadline. A sector
+/// absent from the sectors AMT (never proven, or compacted away) is `Dead` in no partition;
+/// the FIP's test case is a terminated sector removed by compaction.
+pub fn generate_sector_status_info<BS: Blockstore>(
+    store: &BS,
+    st: &State,
+    sector_number: SectorNumber,
+) -> Result<(SectorStatusCode, SectorLocation), ActorError> {
+    check_sector_number(sector_number)?;
+    if !st.has_sector_number(store, sector_number)? {
+        return Ok((SectorStatusCode::Dead, SectorLocation::NONE));
+    }
+    // The search reads only the partitions' bitfields, never the sector infos.
+    let (deadline, partition) = st.find_sector(store, sector_number).map_err(|e| {
+        if e.exit_code() == ExitCode::USR_NOT_FOUND {
+            actor_error!(illegal_state; "sector {} is in the sectors AMT but in no partition", sector_number)
+        } else {
+            e
+        }
+    })?;
+    let status = status_in_partition(
+        &st.load_deadlines(store)?
+            .load_deadline(store, deadline)?
+            .load_partition(store, partition)?,
+        sector_number,
+    );
+    let location = SectorLocation {
+        deadline: deadline as i64,
+        partition: partition as i64,
+    };
+    Ok((status, location))
+}
+
+/// The most specific status of a sector as the location in `aux_data` proves it, loading one
+/// deadline and one partition at most. A location that does not hold the sector is stale or
+/// forged: `USR_NOT_FOUND`, so the caller regenerates it.
+pub fn sector_status_at<BS: Blockstore>(
+    policy: &Policy,
+    store: &BS,
+    st: &State,
+    sector_number: SectorNumber,
+    aux_data: &[u8],
+) -> Result<SectorStatusCode, ActorError> {
+    check_sector_number(sector_number)?;
+    let location = SectorLocation::from_aux_data(aux_data)?;
+    let Some((deadline_idx, partition_idx)) = location.indexes(policy)? else {
+        // "In no partition" is true only of sectors absent from the sectors AMT.
+        if st.has_sector_number(store, sector_number)? {
+            return Err(
+                actor_error!(not_found; "sector {} is in a partition: location {:?} is stale", sector_number, location),
+            );
+        }
+        return Ok(SectorStatusCode::Dead);
+    };
+    let deadline = st
+        .load_deadlines(store)?
+        .load_deadline(store, deadline_idx)?;
+    let partition = deadline
+        .partitions_amt(store)?
+        .get(partition_idx)
+        .map_err(|e| {
+            actor_error!(illegal_state; "failed to load partition {} of deadline {}: {}", partition_idx, deadline_idx, e)
+        })?
+        .cloned()
+        .ok_or_else(|| {
+            actor_error!(not_found; "sector {}: deadline {} has no partition {}, location is stale", sector_number, deadline_idx, partition_idx)
+        })?;
+    if !partition.sectors.get(sector_number) {
+        return Err(
+            actor_error!(not_found; "sector {} not in partition {} of deadline {}, location is stale", sector_number, partition_idx, deadline_idx),
+        );
+    }
+    Ok(status_in_partition(&partition, sector_number))
+}
+
+/// Whether the sector has the claimed `status` (a raw code, `USR_ILLEGAL_ARGUMENT` if unknown)
+/// at the location in `aux_data`; errors as `sector_status_at`.
+pub fn validate_sector_status<BS: Blockstore>(
+    policy: &Policy,
+    store: &BS,
+    st: &State,
+    sector_number: SectorNumber,
+    status: u8,
+    aux_data: &[u8],
+) -> Result<bool, ActorError> {
+    let claimed = SectorStatusCode::try_from(status)?;
+    let actual = sector_status_at(policy, store, st, sector_number, aux_data)?;
+    Ok(claimed.is_satisfied_by(actual))
+}
+
+/// The recorded (nominal) expiration of a sector the location proves live; early termination
+/// may still end it sooner. A dead sector is `USR_FORBIDDEN`.
+pub fn get_sector_expiration<BS: Blockstore>(
+    policy: &Policy,
+    store: &BS,
+    st: &State,
+    sector_number: SectorNumber,
+    aux_data: &[u8],
+) -> Result<ChainEpoch, ActorError> {
+    let actual = sector_status_at(policy, store, st, sector_number, aux_data)?;
+    if !SectorStatusCode::Live.is_satisfied_by(actual) {
+        return Err(actor_error!(forbidden; "sector {} is not live", sector_number));
+    }
+    st.get_sector(store, sector_number)?
+        .map(|info| info.expiration)
+        .ok_or_else(|| {
+            actor_error!(illegal_state; "live sector {} missing from the sectors AMT", sector_number)
+        })
+}
+
+/// The expiration recorded in the sectors AMT, whatever the sector's status;
+/// `USR_NOT_FOUND` if it is not there.
+pub fn get_nominal_sector_expiration<BS: Blockstore>(
+    store: &BS,
+    st: &State,
+    sector_number: SectorNumber,
+) -> Result<ChainEpoch, ActorError> {
+    check_sector_number(sector_number)?;
+    st.get_sector(store, sector_number)?
+        .map(|info| info.expiration)
+        .ok_or_else(|| actor_error!(not_found; "sector {} not found", sector_number))
+}
