@@ -6,7 +6,6 @@ use std::sync::OnceLock;
 
 use anyhow::{anyhow, Context};
 use cid::Cid;
-use fil_actors_runtime::builtin::{CRON_ACTOR_ADDR, SYSTEM_ACTOR_ADDR};
 use fvm::call_manager::DefaultCallManager;
 use fvm::engine::{EngineConfig, EnginePool};
 use fvm::executor::{ApplyKind, DefaultExecutor, Executor};
@@ -27,7 +26,7 @@ use fvm_shared::ActorID;
 
 use crate::bundle::{bundle, BuiltinCodes};
 use crate::trace::{from_fvm, InvocationTrace};
-use crate::{chain, enforce_invariants, MessageKind, MessageResult, Msg, VM};
+use crate::{chain, MessageKind, MessageResult, Msg, VM};
 
 /// The cron actor's `EpochTick` method.
 pub const CRON_EPOCH_TICK: u64 = 2;
@@ -150,7 +149,9 @@ impl FvmVM {
             .as_mut()
             .ok_or_else(|| anyhow!("the FVM machine was lost"))
     }
+}
 
+impl VM for FvmVM {
     fn run(&mut self, msg: &Msg, kind: MessageKind) -> anyhow::Result<MessageResult> {
         let executor = self.executor_mut()?;
         let sequence = match kind {
@@ -221,9 +222,25 @@ impl FvmVM {
             failure: ret.failure_info.map(|f| f.to_string()),
         })
     }
-}
 
-impl VM for FvmVM {
+    /// A node starts a new machine on the flushed state for every tipset.
+    fn enter_epoch(&mut self, epoch: ChainEpoch) -> anyhow::Result<()> {
+        let mut executor = self
+            .executor
+            .take()
+            .ok_or_else(|| anyhow!("the FVM machine was lost"))?;
+        let root = Executor::flush(&mut executor).context("flushing the epoch's state")?;
+        let store = executor
+            .into_machine()
+            .ok_or_else(|| anyhow!("the FVM machine was poisoned"))?
+            .into_store()
+            .into_inner();
+        self.executor = Some(Self::machine(&self.config, epoch, root, store)?);
+        self.last_tick = self.epoch;
+        self.epoch = epoch;
+        Ok(())
+    }
+
     fn name(&self) -> &'static str {
         "fvm"
     }
@@ -238,45 +255,6 @@ impl VM for FvmVM {
 
     fn last_tick(&self) -> ChainEpoch {
         self.last_tick
-    }
-
-    fn execute(&mut self, msg: &Msg, kind: MessageKind) -> anyhow::Result<MessageResult> {
-        let result = self.run(msg, kind)?;
-        if self.check_invariants {
-            enforce_invariants(
-                self,
-                &format!("message {} -> {} m{}", msg.from, msg.to, msg.method),
-            )?;
-        }
-        Ok(result)
-    }
-
-    fn advance_epoch(&mut self, epoch: ChainEpoch) -> anyhow::Result<MessageResult> {
-        if epoch <= self.epoch {
-            return Err(anyhow!(
-                "cannot advance from epoch {} to {epoch}",
-                self.epoch
-            ));
-        }
-        let tick = Msg::new(SYSTEM_ACTOR_ADDR, CRON_ACTOR_ADDR, CRON_EPOCH_TICK);
-        let result = self.run(&tick, MessageKind::Implicit)?;
-        let mut executor = self
-            .executor
-            .take()
-            .ok_or_else(|| anyhow!("the FVM machine was lost"))?;
-        let root = Executor::flush(&mut executor).context("flushing the epoch's state")?;
-        let store = executor
-            .into_machine()
-            .ok_or_else(|| anyhow!("the FVM machine was poisoned"))?
-            .into_store()
-            .into_inner();
-        self.executor = Some(Self::machine(&self.config, epoch, root, store)?);
-        self.last_tick = self.epoch;
-        self.epoch = epoch;
-        if self.check_invariants {
-            enforce_invariants(self, &format!("cron tick before epoch {epoch}"))?;
-        }
-        Ok(result)
     }
 
     fn actor(&self, id: ActorID) -> anyhow::Result<Option<ActorState>> {

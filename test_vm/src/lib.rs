@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use anyhow::{anyhow, Context};
 use cid::Cid;
-use fil_actors_runtime::builtin::Type;
+use fil_actors_runtime::builtin::{Type, CRON_ACTOR_ADDR, SYSTEM_ACTOR_ADDR};
 use fil_actors_runtime::runtime::Policy;
 use fil_actors_runtime::MessageAccumulator;
 use fvm_ipld_blockstore::Blockstore;
@@ -24,6 +24,8 @@ use fvm_shared::econ::TokenAmount;
 use fvm_shared::error::ExitCode;
 use fvm_shared::event::StampedEvent;
 use fvm_shared::{ActorID, MethodNum};
+
+use crate::fvm_engine::CRON_EPOCH_TICK;
 use multihash_codetable::{Code, MultihashDigest};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -118,12 +120,41 @@ pub trait VM {
     /// `advance_epoch` get no tick of their own, like null rounds whose cron work is caught up at
     /// the next tick (the reward actor, for one, catches up on its own).
     fn last_tick(&self) -> ChainEpoch;
-    /// Applies one message at the current epoch.
-    fn execute(&mut self, msg: &Msg, kind: MessageKind) -> anyhow::Result<MessageResult>;
+    /// The engine's own step: applies one message at the current epoch, without the invariant
+    /// checks ([`VM::execute`] adds them).
+    fn run(&mut self, msg: &Msg, kind: MessageKind) -> anyhow::Result<MessageResult>;
+    /// Moves the engine from the current epoch, whose cron tick has just run, to `epoch`.
+    fn enter_epoch(&mut self, epoch: ChainEpoch) -> anyhow::Result<()>;
+
+    /// Applies one message at the current epoch, then the invariant checks when they are on.
+    fn execute(&mut self, msg: &Msg, kind: MessageKind) -> anyhow::Result<MessageResult> {
+        let result = self.run(msg, kind)?;
+        if self.invariant_checks() {
+            enforce_invariants(
+                self,
+                &format!("message {} -> {} m{}", msg.from, msg.to, msg.method),
+            )?;
+        }
+        Ok(result)
+    }
     /// Ends the current epoch with the cron tick (an implicit message from the system actor to
     /// the cron actor) and moves to `epoch`, with no tick for the epochs in between. Returns the
     /// tick's result.
-    fn advance_epoch(&mut self, epoch: ChainEpoch) -> anyhow::Result<MessageResult>;
+    fn advance_epoch(&mut self, epoch: ChainEpoch) -> anyhow::Result<MessageResult> {
+        if epoch <= self.epoch() {
+            return Err(anyhow!(
+                "cannot advance from epoch {} to {epoch}",
+                self.epoch()
+            ));
+        }
+        let tick = Msg::new(SYSTEM_ACTOR_ADDR, CRON_ACTOR_ADDR, CRON_EPOCH_TICK);
+        let result = self.run(&tick, MessageKind::Implicit)?;
+        self.enter_epoch(epoch)?;
+        if self.invariant_checks() {
+            enforce_invariants(self, &format!("cron tick before epoch {epoch}"))?;
+        }
+        Ok(result)
+    }
     fn actor(&self, id: ActorID) -> anyhow::Result<Option<ActorState>>;
     /// The ID an address refers to, if any (ID, robust through init's map, f4 through the map of
     /// delegated addresses).
@@ -150,7 +181,7 @@ pub fn code_types(codes: &BuiltinCodes) -> BTreeMap<Cid, Type> {
 }
 
 /// Runs the cross-actor invariant checks on the current state.
-pub fn check_invariants(vm: &mut dyn VM) -> anyhow::Result<MessageAccumulator> {
+pub fn check_invariants<V: VM + ?Sized>(vm: &mut V) -> anyhow::Result<MessageAccumulator> {
     let root = vm.state_root()?;
     let types = code_types(vm.codes());
     let policy = Policy::for_network(bundle()?.network).unwrap_or_default();
@@ -164,7 +195,7 @@ pub fn check_invariants(vm: &mut dyn VM) -> anyhow::Result<MessageAccumulator> {
 }
 
 /// Runs the invariant checks and fails on any violation.
-pub(crate) fn enforce_invariants(vm: &mut dyn VM, step: &str) -> anyhow::Result<()> {
+pub(crate) fn enforce_invariants<V: VM + ?Sized>(vm: &mut V, step: &str) -> anyhow::Result<()> {
     let acc = check_invariants(vm)?;
     if acc.is_empty() {
         Ok(())

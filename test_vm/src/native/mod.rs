@@ -13,7 +13,7 @@ use std::rc::Rc;
 
 use anyhow::anyhow;
 use cid::Cid;
-use fil_actors_runtime::builtin::{Type, CRON_ACTOR_ADDR, SYSTEM_ACTOR_ADDR};
+use fil_actors_runtime::builtin::Type;
 use fil_actors_runtime::runtime::Policy;
 use fvm::state_tree::{ActorState, StateTree};
 use fvm_ipld_blockstore::{Blockstore, MemoryBlockstore};
@@ -25,9 +25,8 @@ use fvm_shared::state::StateTreeVersion;
 use fvm_shared::ActorID;
 
 use crate::bundle::{bundle, BuiltinCodes};
-use crate::fvm_engine::CRON_EPOCH_TICK;
 use crate::trace::InvocationTrace;
-use crate::{enforce_invariants, MessageKind, MessageResult, Msg, VM};
+use crate::{MessageKind, MessageResult, Msg, VM};
 
 pub use runtime::InvocationCtx;
 
@@ -72,86 +71,6 @@ impl NativeVM {
             codes: bundle.codes.clone(),
             policy,
             check_invariants: false,
-        })
-    }
-
-    /// Applies a message; errors only when the VM itself fails.
-    fn run(&mut self, msg: &Msg, kind: MessageKind) -> anyhow::Result<MessageResult> {
-        let sender = self.tree.borrow().lookup_id(&msg.from)?;
-        let rejected = |code: ExitCode, why: String| {
-            let mut trace = InvocationTrace::new(
-                0,
-                msg.to,
-                msg.method,
-                msg.params.clone(),
-                msg.value.clone(),
-                false,
-            );
-            trace.code = code;
-            Ok(MessageResult {
-                code,
-                ret: None,
-                events: vec![],
-                gas_used: None,
-                trace,
-                failure: Some(why),
-            })
-        };
-        let Some(sender) = sender else {
-            return rejected(
-                ExitCode::SYS_SENDER_INVALID,
-                format!("sender {} not found", msg.from),
-            );
-        };
-        let mut nonce = 0;
-        if kind == MessageKind::Explicit {
-            let mut actor = self
-                .tree
-                .borrow()
-                .get_actor(sender)?
-                .ok_or_else(|| anyhow!("sender {sender} vanished"))?;
-            let typ = self.codes.type_of(&actor.code);
-            let may_send = matches!(typ, Some(Type::Account) | Some(Type::EthAccount))
-                || (typ == Some(Type::Placeholder) && actor.delegated_address.is_some());
-            if !may_send {
-                return rejected(
-                    ExitCode::SYS_SENDER_INVALID,
-                    format!("sender {sender} cannot send"),
-                );
-            }
-            nonce = actor.sequence;
-            actor.sequence += 1;
-            self.tree.borrow_mut().set_actor(sender, actor);
-        }
-        let top = TopCtx {
-            origin_address: msg.from,
-            origin: sender,
-            nonce,
-            actors_created: Cell::new(0),
-            events: RefCell::new(Vec::new()),
-        };
-        let trace = self.send(
-            &top,
-            sender,
-            &msg.to,
-            msg.method,
-            msg.params.clone(),
-            &msg.value,
-            false,
-        )?;
-        let code = match trace.send_error {
-            None => trace.code,
-            Some(ErrorNumber::InsufficientFunds) => ExitCode::SYS_INSUFFICIENT_FUNDS,
-            Some(ErrorNumber::NotFound) => ExitCode::SYS_INVALID_RECEIVER,
-            Some(_) => ExitCode::SYS_ASSERTION_FAILED,
-        };
-        Ok(MessageResult {
-            code,
-            ret: trace.ret.clone(),
-            events: top.events.into_inner(),
-            gas_used: None,
-            trace,
-            failure: None,
         })
     }
 
@@ -318,6 +237,92 @@ impl NativeVM {
 }
 
 impl VM for NativeVM {
+    /// Applies a message; errors only when the VM itself fails.
+    fn run(&mut self, msg: &Msg, kind: MessageKind) -> anyhow::Result<MessageResult> {
+        let sender = self.tree.borrow().lookup_id(&msg.from)?;
+        let rejected = |code: ExitCode, why: String| {
+            let mut trace = InvocationTrace::new(
+                0,
+                msg.to,
+                msg.method,
+                msg.params.clone(),
+                msg.value.clone(),
+                false,
+            );
+            trace.code = code;
+            Ok(MessageResult {
+                code,
+                ret: None,
+                events: vec![],
+                gas_used: None,
+                trace,
+                failure: Some(why),
+            })
+        };
+        let Some(sender) = sender else {
+            return rejected(
+                ExitCode::SYS_SENDER_INVALID,
+                format!("sender {} not found", msg.from),
+            );
+        };
+        let mut nonce = 0;
+        if kind == MessageKind::Explicit {
+            let mut actor = self
+                .tree
+                .borrow()
+                .get_actor(sender)?
+                .ok_or_else(|| anyhow!("sender {sender} vanished"))?;
+            let typ = self.codes.type_of(&actor.code);
+            let may_send = matches!(typ, Some(Type::Account) | Some(Type::EthAccount))
+                || (typ == Some(Type::Placeholder) && actor.delegated_address.is_some());
+            if !may_send {
+                return rejected(
+                    ExitCode::SYS_SENDER_INVALID,
+                    format!("sender {sender} cannot send"),
+                );
+            }
+            nonce = actor.sequence;
+            actor.sequence += 1;
+            self.tree.borrow_mut().set_actor(sender, actor);
+        }
+        let top = TopCtx {
+            origin_address: msg.from,
+            origin: sender,
+            nonce,
+            actors_created: Cell::new(0),
+            events: RefCell::new(Vec::new()),
+        };
+        let trace = self.send(
+            &top,
+            sender,
+            &msg.to,
+            msg.method,
+            msg.params.clone(),
+            &msg.value,
+            false,
+        )?;
+        let code = match trace.send_error {
+            None => trace.code,
+            Some(ErrorNumber::InsufficientFunds) => ExitCode::SYS_INSUFFICIENT_FUNDS,
+            Some(ErrorNumber::NotFound) => ExitCode::SYS_INVALID_RECEIVER,
+            Some(_) => ExitCode::SYS_ASSERTION_FAILED,
+        };
+        Ok(MessageResult {
+            code,
+            ret: trace.ret.clone(),
+            events: top.events.into_inner(),
+            gas_used: None,
+            trace,
+            failure: None,
+        })
+    }
+
+    fn enter_epoch(&mut self, epoch: ChainEpoch) -> anyhow::Result<()> {
+        self.last_tick = self.epoch;
+        self.epoch = epoch;
+        Ok(())
+    }
+
     fn name(&self) -> &'static str {
         "native"
     }
@@ -332,34 +337,6 @@ impl VM for NativeVM {
 
     fn last_tick(&self) -> ChainEpoch {
         self.last_tick
-    }
-
-    fn execute(&mut self, msg: &Msg, kind: MessageKind) -> anyhow::Result<MessageResult> {
-        let result = self.run(msg, kind)?;
-        if self.check_invariants {
-            enforce_invariants(
-                self,
-                &format!("message {} -> {} m{}", msg.from, msg.to, msg.method),
-            )?;
-        }
-        Ok(result)
-    }
-
-    fn advance_epoch(&mut self, epoch: ChainEpoch) -> anyhow::Result<MessageResult> {
-        if epoch <= self.epoch {
-            return Err(anyhow!(
-                "cannot advance from epoch {} to {epoch}",
-                self.epoch
-            ));
-        }
-        let tick = Msg::new(SYSTEM_ACTOR_ADDR, CRON_ACTOR_ADDR, CRON_EPOCH_TICK);
-        let result = self.run(&tick, MessageKind::Implicit)?;
-        self.last_tick = self.epoch;
-        self.epoch = epoch;
-        if self.check_invariants {
-            enforce_invariants(self, &format!("cron tick before epoch {epoch}"))?;
-        }
-        Ok(result)
     }
 
     fn actor(&self, id: ActorID) -> anyhow::Result<Option<ActorState>> {
