@@ -19,6 +19,7 @@ mod deadline_info;
 mod deadline_post;
 mod deadline_state;
 mod deadlines;
+pub mod emit;
 mod expiration_queue;
 pub mod ext;
 mod funds;
