@@ -31,6 +31,7 @@ mod policy;
 mod power;
 mod precommits;
 mod quantize;
+mod replacement_sealing;
 mod sector_map;
 mod sector_status;
 mod sectors;
@@ -55,6 +56,7 @@ pub use policy::*;
 pub use power::*;
 pub use precommits::*;
 pub use quantize::*;
+pub use replacement_sealing::*;
 pub use sector_map::*;
 pub use sector_status::*;
 pub use sectors::*;
@@ -116,6 +118,14 @@ pub enum Method {
     GetMultiaddrsExported = method_hash!("GetMultiaddrs"),
     MaxTerminationFeeExported = method_hash!("MaxTerminationFee"),
     InitialPledgeExported = method_hash!("InitialPledge"),
+    // Sector status for FEVM contracts (shared/spec/sector-status.md), with the network's aliases.
+    GenerateSectorStatusInfoExported = GENERATE_SECTOR_STATUS_INFO_METHOD,
+    ValidateSectorStatusExported = VALIDATE_SECTOR_STATUS_METHOD,
+    GetSectorExpirationExported = GET_SECTOR_EXPIRATION_METHOD,
+    GenerateSectorLocationExported = GENERATE_SECTOR_LOCATION_METHOD,
+    GetNominalSectorExpirationExported = GET_NOMINAL_SECTOR_EXPIRATION_METHOD,
+    // FIP-0067 (shared/spec/replacement-sealing.md).
+    GetReplacementSealingStatusExported = GET_REPLACEMENT_SEALING_STATUS_METHOD,
 }
 
 /// The storage miner actor.
@@ -158,5 +168,11 @@ impl ActorCode for Actor {
         GetVestingFundsExported => get_vesting_funds,
         GetPeerIDExported => get_peer_id,
         GetMultiaddrsExported => get_multiaddresses,
+        GenerateSectorStatusInfoExported => generate_sector_status_info,
+        GenerateSectorLocationExported => generate_sector_status_info,
+        ValidateSectorStatusExported => validate_sector_status,
+        GetSectorExpirationExported => get_sector_expiration,
+        GetNominalSectorExpirationExported => get_nominal_sector_expiration,
+        GetReplacementSealingStatusExported => get_replacement_sealing_status,
     }
 }

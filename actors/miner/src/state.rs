@@ -19,8 +19,9 @@ use serde::Serialize;
 
 use crate::{
     assign_deadlines, deadline_is_mutable, load_precommits, BitFieldQueue, Deadline, DeadlineInfo,
-    DeadlineSectorMap, Deadlines, MinerInfo, PowerPair, PreCommitMap, QuantSpec, SectorOnChainInfo,
-    SectorPreCommitOnChainInfo, Sectors, TerminationResult, VestingFunds, MAX_SECTOR_NUMBER,
+    DeadlineSectorMap, Deadlines, MinerInfo, OldSectorCounters, PowerPair, PreCommitMap, QuantSpec,
+    SectorOnChainInfo, SectorPreCommitOnChainInfo, Sectors, TerminationResult, VestingFunds,
+    MAX_SECTOR_NUMBER,
 };
 
 /// Bit width of the pre-commit clean-up queue.
@@ -63,6 +64,11 @@ pub struct State {
     pub early_terminations: BitField,
     /// Whether the deadline cron is scheduled.
     pub deadline_cron_active: bool,
+    /// FIP-0067: the replacement-sealing counters, CBOR null until the timeline starts for this
+    /// miner. Appended after v18's fields, which keep their positions and encodings; a v18
+    /// state without it decodes as null.
+    #[serde(default)]
+    pub old_sectors: Option<OldSectorCounters>,
 }
 
 /// Whether allocating sector numbers already allocated is an error.
@@ -130,6 +136,7 @@ impl State {
             )?,
             early_terminations: BitField::new(),
             deadline_cron_active: false,
+            old_sectors: None,
         })
     }
 

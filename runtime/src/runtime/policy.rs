@@ -153,6 +153,15 @@ pub struct Policy {
     pub valid_pre_commit_proof_type: ProofSet,
     /// Seal proof types allowed for non-interactive PoRep (FIP-0090).
     pub valid_prove_commit_ni_proof_type: ProofSet,
+    /// FIP-0067 `StartEpoch`: when the replacement-sealing timeline starts; `None` while the
+    /// mechanism is dormant (every network today).
+    pub replacement_sealing_start_epoch: Option<ChainEpoch>,
+    /// FIP-0067 `GracePeriod`: how long after the start a miner is on schedule without having
+    /// deactivated anything.
+    pub replacement_sealing_grace_period: ChainEpoch,
+    /// FIP-0067 `DeactivationTarget`: when every old sector must be gone, after the start; also
+    /// the distance from the start past which a sector's expiration makes it "old".
+    pub replacement_sealing_deactivation_target: ChainEpoch,
 
     // --- verified registry ---
     /// Smallest verified allocation, in bytes.
@@ -232,6 +241,9 @@ impl Policy {
             valid_post_proof_type: post_proofs(t.sector_sizes),
             valid_pre_commit_proof_type: seal_proofs(t.sector_sizes),
             valid_prove_commit_ni_proof_type: ni_seal_proofs(t.sector_sizes),
+            replacement_sealing_start_epoch: None,
+            replacement_sealing_grace_period: 60 * EPOCHS_IN_DAY,
+            replacement_sealing_deactivation_target: 540 * EPOCHS_IN_DAY,
             minimum_verified_allocation_size: StoragePower::from(if t.small_deals {
                 256
             } else {
@@ -363,6 +375,10 @@ mod tests {
         assert!(p
             .valid_prove_commit_ni_proof_type
             .contains(RegisteredSealProof::StackedDRG32GiBV1P2_Feat_NiPoRep));
+        // FIP-0067: dormant, 60-day grace, 1.5-year (540-day) deactivation target.
+        assert_eq!(p.replacement_sealing_start_epoch, None);
+        assert_eq!(p.replacement_sealing_grace_period, 172_800);
+        assert_eq!(p.replacement_sealing_deactivation_target, 1_555_200);
     }
 
     #[test]

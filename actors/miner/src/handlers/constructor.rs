@@ -70,6 +70,8 @@ impl Actor {
             .map_err(|e| actor_error!(illegal_state; "failed to store miner info: {}", e))?;
         let mut state = State::new(policy, store, info_cid, period_start, deadline_idx)?;
         state.add_locked_funds(store, current_epoch, &deposit, &REWARD_VESTING_SPEC)?;
+        // FIP-0067: a miner created once the timeline has started has no old sectors: [0, 0].
+        state.initialize_old_sector_counters(policy, store, current_epoch)?;
         rt.create(&state)
     }
 }

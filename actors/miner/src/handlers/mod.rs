@@ -5,6 +5,8 @@
 mod constructor;
 mod control;
 mod funds;
+mod replacement_sealing;
+mod sector_status;
 
 use fil_actors_runtime::builtin::Type;
 use fil_actors_runtime::runtime::{Policy, Runtime};

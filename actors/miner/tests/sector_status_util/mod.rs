@@ -1,6 +1,7 @@
 //! A miner state driven through the state API (deadlines, partitions, the sectors AMT) for the
 //! sector status tests: commit, fault, recover, terminate, expire and compact, each as the
-//! actor's methods and cron would apply them to one deadline.
+//! actor's methods and cron would apply them to one deadline. Each test binary uses a part of it.
+#![allow(dead_code)]
 
 use fil_actor_miner::*;
 use fil_actors_runtime::runtime::Policy;
@@ -122,6 +123,10 @@ impl Miner {
                 ..Default::default()
             })
             .collect();
+        let numbers: Vec<SectorNumber> = sectors.iter().map(|&(n, _)| n).collect();
+        self.st
+            .allocate_sector_numbers(&self.store, &bf(&numbers), CollisionPolicy::AllowCollisions)
+            .unwrap();
         self.st.put_sectors(&self.store, infos.clone()).unwrap();
         let size = self.partition_size;
         self.with_deadline(dl, |store, _, d| {
@@ -164,6 +169,8 @@ impl Miner {
             d.terminate_sectors(store, s, epoch, &mut map, SIZE, QUANT)
                 .unwrap()
         });
+        // The state lists the deadlines with early terminations left to process.
+        self.st.early_terminations.set(dl);
     }
 
     /// Expires every sector of `dl` whose expiration is at or before `until`; returns them.
@@ -182,6 +189,7 @@ impl Miner {
             while d.pop_early_terminations(store, 1 << 40, 1 << 40).unwrap().1 {}
             d.compact_partitions(store, s, SIZE, size, &bf(partitions), QUANT)
         })?;
+        self.st.early_terminations.unset(dl);
         self.st.delete_sectors(&self.store, &dead).unwrap();
         Ok(dead)
     }
