@@ -639,6 +639,19 @@ impl Deadline {
         Ok((power_delta, penalized))
     }
 
+    /// The number of faulty sectors over all partitions (zero, without loading any, when the
+    /// deadline has no faulty power).
+    pub fn count_faults<BS: Blockstore>(&self, store: &BS) -> Result<u64, ActorError> {
+        let mut count = 0;
+        if !self.faulty_power.is_zero() {
+            self.for_each(store, |_, partition| {
+                count += partition.faults.len();
+                Ok(())
+            })?;
+        }
+        Ok(count)
+    }
+
     /// Fails if more sectors are live than exist, or faulty power is negative.
     pub fn validate_state(&self) -> Result<(), ActorError> {
         if self.live_sectors > self.total_sectors {

@@ -86,6 +86,8 @@ pub struct AdvanceDeadlineResult {
     pub power_delta: PowerPair,
     /// Faulty power before this deadline's processing (incl. recovering).
     pub previously_faulty_power: PowerPair,
+    /// How many sectors that faulty power is (the continued-fault fee's sector count).
+    pub previously_faulty_sectors: u64,
     /// Power of new faults and failed recoveries.
     pub detected_faulty_power: PowerPair,
     /// Faulty power after detection, before expirations. Failed recoveries count in both
@@ -95,6 +97,8 @@ pub struct AdvanceDeadlineResult {
     pub daily_fee: TokenAmount,
     /// FIP-0100: the deadline's live power after expirations.
     pub live_power: PowerPair,
+    /// The deadline's live sectors after expirations (those the daily fee is charged for).
+    pub live_sectors: u64,
 }
 
 fn put<BS: Blockstore, T: Serialize>(store: &BS, value: &T, what: &str) -> Result<Cid, ActorError> {
@@ -329,13 +333,13 @@ impl State {
     }
 
     /// Removes the pre-commitments whose clean-up is due and that were never proven. Returns
-    /// their deposits, to burn.
+    /// their deposits, to burn, and how many expired (for the `precommit-expired` fee event).
     pub fn cleanup_expired_pre_commits<BS: Blockstore>(
         &mut self,
         policy: &Policy,
         store: &BS,
         current_epoch: ChainEpoch,
-    ) -> Result<TokenAmount, ActorError> {
+    ) -> Result<(TokenAmount, u64), ActorError> {
         let mut queue = BitFieldQueue::new(
             store,
             &self.pre_committed_sectors_cleanup,
@@ -364,7 +368,7 @@ impl State {
                 actor_error!(illegal_state; "pre-commit clean up caused negative deposits: {}", self.pre_commit_deposits),
             );
         }
-        Ok(deposit_to_burn)
+        Ok((deposit_to_burn, to_delete.len() as u64))
     }
 
     // --- sectors ---
@@ -706,9 +710,11 @@ impl State {
         let mut deadlines = self.load_deadlines(store)?;
         let mut deadline = deadlines.load_deadline(store, dl_info.index)?;
         let previously_faulty_power = deadline.faulty_power.clone();
+        let previously_faulty_sectors = deadline.count_faults(store)?;
         if !deadline.is_live() {
             return Ok(AdvanceDeadlineResult {
                 previously_faulty_power,
+                previously_faulty_sectors,
                 total_faulty_power: deadline.faulty_power,
                 ..Default::default()
             });
@@ -735,10 +741,12 @@ impl State {
             pledge_delta: -expired.on_time_pledge,
             power_delta,
             previously_faulty_power,
+            previously_faulty_sectors,
             detected_faulty_power,
             total_faulty_power,
             daily_fee: deadline.daily_fee,
             live_power: deadline.live_power,
+            live_sectors: deadline.live_sectors,
         })
     }
 }

@@ -97,6 +97,29 @@ fn apply_rewards_penalty_repaid_from_vesting_and_balance() {
 }
 
 #[test]
+fn apply_rewards_penalty_beyond_funds_is_reported_whole_and_left_as_debt() {
+    let h = ActorHarness::default();
+    let rt = h.setup();
+    let locked_before = h.state(&rt).locked_funds;
+    // All locked funds (the deposit and the 75 just locked) and the 25 unlocked pay part of
+    // the penalty; 900 is left as debt. The event reports the whole penalty.
+    let penalty = &locked_before + atto(1000);
+    h.apply_rewards(
+        &rt,
+        REWARD_ACTOR_ADDR,
+        atto(100),
+        penalty,
+        -locked_before.clone(),
+        &locked_before + atto(100),
+    )
+    .unwrap();
+    let st = h.state(&rt);
+    assert_eq!(st.fee_debt, atto(900));
+    assert_eq!(st.locked_funds, atto(0));
+    h.check_state(&rt);
+}
+
+#[test]
 fn apply_rewards_rejections() {
     let h = ActorHarness::default();
     let rt = h.setup();

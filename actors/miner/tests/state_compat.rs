@@ -607,7 +607,7 @@ fn state_operations_match_chainsafe_v18() {
             &format!("advancing the deadline at {}", epoch),
         );
     }
-    let burnt = ours
+    let (burnt, _) = ours
         .cleanup_expired_pre_commits(&policy, &store, 6000)
         .unwrap();
     let their_burnt = theirs

@@ -167,12 +167,12 @@ fn expired_pre_commits_are_cleaned_up_and_their_deposit_burnt() {
     assert_eq!(
         st.cleanup_expired_pre_commits(&policy, &store, 119)
             .unwrap(),
-        atto(0)
+        (atto(0), 0)
     );
     assert_eq!(
         st.cleanup_expired_pre_commits(&policy, &store, 120)
             .unwrap(),
-        atto(40)
+        (atto(40), 1)
     );
     assert_eq!(st.pre_commit_deposits, atto(0));
     assert_eq!(st.get_precommitted_sector(&store, 1).unwrap(), None);

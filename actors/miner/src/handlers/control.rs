@@ -9,8 +9,8 @@ use fvm_shared::econ::TokenAmount;
 use num_traits::Zero;
 
 use super::{
-    check_control_addresses, check_peer_info, controlling_addresses, resolve_control_addresses,
-    resolve_worker_address,
+    check_control_addresses, check_peer_info, controlling_addresses, process_pending_worker,
+    resolve_control_addresses, resolve_worker_address,
 };
 use crate::{
     ActiveBeneficiary, Actor, ChangeBeneficiaryParams, ChangeMultiaddrsParams,
@@ -143,14 +143,7 @@ impl Actor {
         rt.transaction(|state: &mut State, rt| {
             let mut info = state.get_info(rt.store())?;
             rt.validate_immediate_caller_is(std::iter::once(&info.owner))?;
-            match &info.pending_worker_key {
-                Some(change) if change.effective_at <= rt.curr_epoch() => {
-                    info.worker = change.new_worker;
-                    info.pending_worker_key = None;
-                    state.save_info(rt.store(), &info)
-                }
-                _ => Ok(()),
-            }
+            process_pending_worker(rt, state, &mut info)
         })
     }
 

@@ -10,6 +10,7 @@ use fvm_shared::econ::TokenAmount;
 use fvm_shared::METHOD_SEND;
 
 use super::{burn_funds, controlling_addresses, notify_pledge_changed};
+use crate::emit::{self, FeeApplied, FeeType};
 use crate::{
     locked_reward_from_reward, Actor, ApplyRewardParams, State, WithdrawBalanceParams,
     WithdrawBalanceReturn,
@@ -95,7 +96,8 @@ impl Actor {
     }
 
     /// Reward actor only. Locks the reward's locked share in the vesting table, adds the
-    /// penalty to the fee debt and repays what the funds allow; the rest stays as debt.
+    /// penalty to the fee debt (emitting `fee-applied` `block-penalty`) and repays what the
+    /// funds allow; the rest stays as debt.
     pub fn apply_rewards(rt: &impl Runtime, params: ApplyRewardParams) -> Result<(), ActorError> {
         if params.reward.is_negative() {
             return Err(actor_error!(illegal_argument;
@@ -125,6 +127,8 @@ impl Actor {
             let pledge_delta: TokenAmount = to_lock - newly_vested - total_unlocked;
             Ok((pledge_delta, to_burn))
         })?;
+        // The penalty the reward actor passes on is accrued to the fee debt above.
+        emit::fee_applied(rt, FeeApplied::new(FeeType::BlockPenalty, params.penalty))?;
         notify_pledge_changed(rt, &pledge_delta)?;
         burn_funds(rt, to_burn)?;
         let state: State = rt.state()?;

@@ -2,11 +2,15 @@
 //! checks that several groups share: who controls the miner, address resolution, peer info
 //! limits, burning, pledge notifications and the reward and power queries.
 
+mod consensus_fault;
 mod constructor;
 mod control;
+mod cron;
 mod funds;
 mod replacement_sealing;
 mod sector_status;
+mod termination;
+mod window_post;
 
 use fil_actors_runtime::builtin::Type;
 use fil_actors_runtime::runtime::{Policy, Runtime};
@@ -17,11 +21,12 @@ use fil_actors_runtime::{
 use fvm_ipld_encoding::ipld_block::IpldBlock;
 use fvm_ipld_encoding::BytesDe;
 use fvm_shared::address::{Address, Protocol};
+use fvm_shared::clock::ChainEpoch;
 use fvm_shared::econ::TokenAmount;
 use fvm_shared::{ActorID, METHOD_SEND};
 use num_traits::Zero;
 
-use crate::{ext, MinerInfo};
+use crate::{ext, CronEventPayload, MinerInfo, PowerPair, State};
 
 /// The addresses allowed to send the miner's operational messages: the control addresses, the
 /// worker and the owner.
@@ -168,4 +173,61 @@ pub(crate) fn request_current_total_power(
         ))
         .map_err(|e| e.wrap("failed to check current power"))?,
     )
+}
+
+// post:
+
+/// Tells the power actor of a change in this miner's claimed power, if any.
+pub(crate) fn request_update_power(rt: &impl Runtime, delta: PowerPair) -> Result<(), ActorError> {
+    if delta.is_zero() {
+        return Ok(());
+    }
+    let params = ext::power::UpdateClaimedPowerParams {
+        raw_byte_delta: delta.raw.clone(),
+        quality_adjusted_delta: delta.qa.clone(),
+    };
+    extract_send_result(rt.send_simple(
+        &STORAGE_POWER_ACTOR_ADDR,
+        ext::power::UPDATE_CLAIMED_POWER_METHOD,
+        IpldBlock::serialize_cbor(&params)?,
+        TokenAmount::zero(),
+    ))
+    .map_err(|e| e.wrap(format!("failed to update power with {:?}", delta)))?;
+    Ok(())
+}
+
+/// Asks the power actor to call this miner back with `payload` at the end of `event_epoch`.
+pub(crate) fn enroll_cron_event(
+    rt: &impl Runtime,
+    event_epoch: ChainEpoch,
+    payload: CronEventPayload,
+) -> Result<(), ActorError> {
+    let params = ext::power::EnrollCronEventParams {
+        event_epoch,
+        payload: fvm_ipld_encoding::RawBytes::serialize(&payload)?,
+    };
+    extract_send_result(rt.send_simple(
+        &STORAGE_POWER_ACTOR_ADDR,
+        ext::power::ENROLL_CRON_EVENT_METHOD,
+        IpldBlock::serialize_cbor(&params)?,
+        TokenAmount::zero(),
+    ))?;
+    Ok(())
+}
+
+/// Applies a pending worker change whose effective epoch has come (by the owner's
+/// confirmation or by the deadline cron); otherwise changes nothing.
+pub(crate) fn process_pending_worker(
+    rt: &impl Runtime,
+    state: &mut State,
+    info: &mut MinerInfo,
+) -> Result<(), ActorError> {
+    match &info.pending_worker_key {
+        Some(change) if change.effective_at <= rt.curr_epoch() => {
+            info.worker = change.new_worker;
+            info.pending_worker_key = None;
+            state.save_info(rt.store(), info)
+        }
+        _ => Ok(()),
+    }
 }

@@ -5,6 +5,9 @@
 //! binary uses a subset of it.
 #![allow(dead_code)]
 
+pub mod post;
+
+use fil_actor_miner::emit::{FeeApplied, FeeType};
 use fil_actor_miner::testing::check_state_invariants;
 use fil_actor_miner::{
     create_miner_deposit_power, ext, initial_pledge_for_power, Actor, ApplyRewardParams,
@@ -398,8 +401,9 @@ impl ActorHarness {
         finish(rt, call_unit::<()>(rt, Method::RepayDebt, None))
     }
 
-    /// ApplyRewards from `caller` with the reward as value, expecting a pledge notice of
-    /// `pledge_delta` and a burn of `to_burn`.
+    /// ApplyRewards from `caller` with the reward as value, expecting the `block-penalty`
+    /// fee event for a positive penalty, a pledge notice of `pledge_delta` and a burn of
+    /// `to_burn`.
     pub fn apply_rewards(
         &self,
         rt: &MockRuntime,
@@ -412,6 +416,11 @@ impl ActorHarness {
         rt.set_caller(builtin_code_cid(Type::Reward), caller);
         rt.set_received(reward.clone());
         rt.expect_validate_caller_addr(vec![REWARD_ACTOR_ADDR]);
+        // The penalty is reported as applied, whether or not the funds cover it.
+        if penalty.is_positive() {
+            let fee = FeeApplied::new(FeeType::BlockPenalty, penalty.clone());
+            rt.expect_emitted_event(fee.event().unwrap());
+        }
         expect_pledge_update(rt, &pledge_delta);
         expect_burn(rt, &to_burn);
         let params = ApplyRewardParams { reward, penalty };
@@ -509,7 +518,7 @@ fn getter<R: DeserializeOwned>(rt: &MockRuntime, method: Method) -> R {
 }
 
 /// A success must have met every expectation; a failure drops those it did not reach.
-fn finish<T>(rt: &MockRuntime, res: Result<T, ActorError>) -> Result<T, ActorError> {
+pub fn finish<T>(rt: &MockRuntime, res: Result<T, ActorError>) -> Result<T, ActorError> {
     match &res {
         Ok(_) => rt.verify(),
         Err(_) => rt.reset(),
