@@ -158,5 +158,12 @@ impl ActorCode for Actor {
         GetVestingFundsExported => get_vesting_funds,
         GetPeerIDExported => get_peer_id,
         GetMultiaddrsExported => get_multiaddresses,
+        DeclareFaults => declare_faults,
+        DeclareFaultsRecovered => declare_faults_recovered,
+        CompactPartitions => compact_partitions,
+        CompactSectorNumbers => compact_sector_numbers,
+        ExtendSectorExpiration2 => extend_sector_expiration2,
+        MaxTerminationFeeExported => max_termination_fee,
+        InitialPledgeExported => initial_pledge,
     }
 }
