@@ -179,5 +179,12 @@ impl ActorCode for Actor {
         GetSectorExpirationExported => get_sector_expiration,
         GetNominalSectorExpirationExported => get_nominal_sector_expiration,
         GetReplacementSealingStatusExported => get_replacement_sealing_status,
+        DeclareFaults => declare_faults,
+        DeclareFaultsRecovered => declare_faults_recovered,
+        CompactPartitions => compact_partitions,
+        CompactSectorNumbers => compact_sector_numbers,
+        ExtendSectorExpiration2 => extend_sector_expiration2,
+        MaxTerminationFeeExported => max_termination_fee,
+        InitialPledgeExported => initial_pledge,
     }
 }

@@ -2,11 +2,15 @@
 //! checks that several groups share: who controls the miner, address resolution, peer info
 //! limits, burning, pledge notifications and the reward and power queries.
 
+mod compaction;
 mod consensus_fault;
 mod constructor;
 mod control;
 mod cron;
+mod extension;
+mod faults;
 mod funds;
+mod getters;
 mod replacement_sealing;
 mod sector_status;
 mod termination;
@@ -18,15 +22,20 @@ use fil_actors_runtime::{
     actor_error, deserialize_block, extract_send_result, ActorError, BURNT_FUNDS_ACTOR_ADDR,
     REWARD_ACTOR_ADDR, STORAGE_POWER_ACTOR_ADDR,
 };
+use fvm_ipld_bitfield::BitField;
 use fvm_ipld_encoding::ipld_block::IpldBlock;
 use fvm_ipld_encoding::BytesDe;
 use fvm_shared::address::{Address, Protocol};
 use fvm_shared::clock::ChainEpoch;
 use fvm_shared::econ::TokenAmount;
+use fvm_shared::sector::RegisteredSealProof;
 use fvm_shared::{ActorID, METHOD_SEND};
 use num_traits::Zero;
 
-use crate::{ext, CronEventPayload, MinerInfo, PowerPair, State};
+use crate::{
+    ext, seal_proof_sector_maximum_lifetime, CronEventPayload, DeadlineSectorMap, MinerInfo,
+    PowerPair, State,
+};
 
 /// The addresses allowed to send the miner's operational messages: the control addresses, the
 /// worker and the owner.
@@ -175,7 +184,31 @@ pub(crate) fn request_current_total_power(
     )
 }
 
-// post:
+// Shared by the groups that address sectors by deadline and partition, change claimed power,
+// schedule cron callbacks or check expirations.
+
+/// Collects (deadline, partition, sectors) declarations into a map, rejecting a deadline index
+/// past the last and more partitions or sectors than one message may address.
+pub(crate) fn declarations_to_map(
+    policy: &Policy,
+    declarations: impl IntoIterator<Item = (u64, u64, BitField)>,
+) -> Result<DeadlineSectorMap, ActorError> {
+    let mut map = DeadlineSectorMap::new();
+    for (deadline, partition, sectors) in declarations {
+        map.add(policy, deadline, partition, sectors).map_err(|e| {
+            actor_error!(illegal_argument;
+                "failed to process deadline {}, partition {}: {}", deadline, partition, e.msg())
+        })?;
+    }
+    map.check(
+        policy.addressed_partitions_max,
+        policy.addressed_sectors_max,
+    )
+    .map_err(
+        |e| actor_error!(illegal_argument; "cannot process requested parameters: {}", e.msg()),
+    )?;
+    Ok(map)
+}
 
 /// Tells the power actor of a change in this miner's claimed power, if any.
 pub(crate) fn request_update_power(rt: &impl Runtime, delta: PowerPair) -> Result<(), ActorError> {
@@ -230,4 +263,46 @@ pub(crate) fn process_pending_worker(
         }
         _ => Ok(()),
     }
+}
+
+/// Whether the miner is still within the ineligibility period of a reported consensus fault
+/// (up to and including `consensus_fault_elapsed`).
+pub(crate) fn consensus_fault_active(info: &MinerInfo, curr_epoch: ChainEpoch) -> bool {
+    curr_epoch <= info.consensus_fault_elapsed
+}
+
+/// A sector's expiration must come after its activation by at least the minimum lifetime, at
+/// most `max_sector_expiration_extension` from now, and within its seal proof's maximum
+/// lifetime.
+pub(crate) fn validate_expiration(
+    policy: &Policy,
+    curr_epoch: ChainEpoch,
+    activation: ChainEpoch,
+    expiration: ChainEpoch,
+    seal_proof: RegisteredSealProof,
+) -> Result<(), ActorError> {
+    if expiration <= activation {
+        return Err(actor_error!(illegal_argument;
+            "sector expiration {} must be after activation {}", expiration, activation));
+    }
+    let lifetime = expiration - activation;
+    if lifetime < policy.min_sector_expiration {
+        return Err(actor_error!(illegal_argument;
+            "invalid expiration {}, total sector lifetime ({}) must exceed {} after activation {}",
+            expiration, lifetime, policy.min_sector_expiration, activation));
+    }
+    if expiration > curr_epoch + policy.max_sector_expiration_extension {
+        return Err(actor_error!(illegal_argument;
+            "invalid expiration {}, cannot be more than {} past current epoch {}",
+            expiration, policy.max_sector_expiration_extension, curr_epoch));
+    }
+    let max_lifetime = seal_proof_sector_maximum_lifetime(seal_proof).ok_or_else(
+        || actor_error!(illegal_argument; "unrecognized seal proof type {:?}", seal_proof),
+    )?;
+    if lifetime > max_lifetime {
+        return Err(actor_error!(illegal_argument;
+            "invalid expiration {}, total sector lifetime ({}) cannot exceed {} after activation {}",
+            expiration, lifetime, max_lifetime, activation));
+    }
+    Ok(())
 }

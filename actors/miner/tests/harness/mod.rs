@@ -35,6 +35,8 @@ use fvm_shared::{MethodNum, METHOD_SEND};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+pub mod maint;
+
 pub const MINER: Address = Address::new_id(1000);
 pub const OWNER: Address = Address::new_id(100);
 pub const WORKER: Address = Address::new_id(101);
