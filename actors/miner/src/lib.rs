@@ -158,5 +158,11 @@ impl ActorCode for Actor {
         GetVestingFundsExported => get_vesting_funds,
         GetPeerIDExported => get_peer_id,
         GetMultiaddrsExported => get_multiaddresses,
+        PreCommitSectorBatch2 => pre_commit_sector_batch2,
+        ProveCommitSectors3 => prove_commit_sectors3,
+        CheckSectorProven => check_sector_proven,
+        ProveCommitSectorsNI => prove_commit_sectors_ni,
+        ProveReplicaUpdates3 => prove_replica_updates3,
+        InternalSectorSetupForPreseal => internal_sector_setup_preseal,
     }
 }

@@ -2,9 +2,17 @@
 //! checks that several groups share: who controls the miner, address resolution, peer info
 //! limits, burning, pledge notifications and the reward and power queries.
 
+mod activation;
+mod activation_data;
+mod activation_ni;
 mod constructor;
 mod control;
 mod funds;
+mod notifications;
+mod precommit;
+mod preseal;
+mod replica_update;
+mod seal_proofs;
 
 use fil_actors_runtime::builtin::Type;
 use fil_actors_runtime::runtime::{Policy, Runtime};
@@ -166,4 +174,94 @@ pub(crate) fn request_current_total_power(
         ))
         .map_err(|e| e.wrap("failed to check current power"))?,
     )
+}
+
+// commit:
+
+/// Whether the miner is still barred by a reported consensus fault: faults stay active through
+/// their elapsed epoch, so the penalty lasts exactly the ineligibility duration.
+pub(crate) fn consensus_fault_active(
+    info: &MinerInfo,
+    curr_epoch: fvm_shared::clock::ChainEpoch,
+) -> bool {
+    curr_epoch <= info.consensus_fault_elapsed
+}
+
+/// Asks the power actor to call this miner back at `event_epoch` with `payload`.
+pub(crate) fn enroll_cron_event(
+    rt: &impl Runtime,
+    event_epoch: fvm_shared::clock::ChainEpoch,
+    payload: crate::CronEventPayload,
+) -> Result<(), ActorError> {
+    let payload = fvm_ipld_encoding::RawBytes::serialize(&payload)
+        .map_err(|e| actor_error!(serialization; "failed to encode cron payload: {}", e))?;
+    extract_send_result(rt.send_simple(
+        &STORAGE_POWER_ACTOR_ADDR,
+        ext::power::ENROLL_CRON_EVENT_METHOD,
+        IpldBlock::serialize_cbor(&ext::power::EnrollCronEventParams {
+            event_epoch,
+            payload,
+        })?,
+        TokenAmount::zero(),
+    ))?;
+    Ok(())
+}
+
+/// Tells the power actor of a change in this miner's claimed power, if any.
+pub(crate) fn request_update_power(
+    rt: &impl Runtime,
+    delta: crate::PowerPair,
+) -> Result<(), ActorError> {
+    if delta.is_zero() {
+        return Ok(());
+    }
+    let context = format!("failed to update power with {:?}", delta);
+    extract_send_result(rt.send_simple(
+        &STORAGE_POWER_ACTOR_ADDR,
+        ext::power::UPDATE_CLAIMED_POWER_METHOD,
+        IpldBlock::serialize_cbor(&ext::power::UpdateClaimedPowerParams {
+            raw_byte_delta: delta.raw,
+            quality_adjusted_delta: delta.qa,
+        })?,
+        TokenAmount::zero(),
+    ))
+    .map_err(|e| e.wrap(context))?;
+    Ok(())
+}
+
+/// A sector living from `activation` to `expiration` must outlive activation by the minimum
+/// sector lifetime, end no later than the maximum extension past `curr_epoch`, and not outlive
+/// its seal proof's maximum lifetime.
+pub(crate) fn validate_expiration(
+    policy: &Policy,
+    curr_epoch: fvm_shared::clock::ChainEpoch,
+    activation: fvm_shared::clock::ChainEpoch,
+    expiration: fvm_shared::clock::ChainEpoch,
+    seal_proof: fvm_shared::sector::RegisteredSealProof,
+) -> Result<(), ActorError> {
+    // Checked first so the lifetime below cannot be negative.
+    if expiration <= activation {
+        return Err(actor_error!(illegal_argument;
+            "sector expiration {} must be after activation {}", expiration, activation));
+    }
+    let lifetime = expiration - activation;
+    if lifetime < policy.min_sector_expiration {
+        return Err(actor_error!(illegal_argument;
+            "invalid expiration {}, total sector lifetime ({}) must exceed {} after activation {}",
+            expiration, lifetime, policy.min_sector_expiration, activation));
+    }
+    if expiration > curr_epoch.saturating_add(policy.max_sector_expiration_extension) {
+        return Err(actor_error!(illegal_argument;
+            "invalid expiration {}, cannot be more than {} past current epoch {}",
+            expiration, policy.max_sector_expiration_extension, curr_epoch));
+    }
+    let max_lifetime = crate::seal_proof_sector_maximum_lifetime(seal_proof).ok_or_else(
+        || actor_error!(illegal_argument; "unrecognized seal proof type {:?}", seal_proof),
+    )?;
+    if lifetime > max_lifetime {
+        return Err(actor_error!(illegal_argument;
+            "invalid expiration {}, total sector lifetime ({}) cannot exceed {} after activation {}",
+            expiration, lifetime, max_lifetime, activation));
+    }
+    Ok(())
 }
