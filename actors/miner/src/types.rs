@@ -479,3 +479,22 @@ pub struct MaxTerminationFeeReturn {
 pub struct InitialPledgeReturn {
     pub initial_pledge: TokenAmount,
 }
+
+// commit:
+
+/// FRC-42 number of `SectorContentChanged`, the FIP-0076 notification of activated pieces
+/// (sent to any receiver a piece names, FIP-0109).
+pub const SECTOR_CONTENT_CHANGED: fvm_shared::MethodNum =
+    fil_actors_runtime::method_hash!("SectorContentChanged");
+/// A required notification could not be sent.
+pub const ERR_NOTIFICATION_SEND_FAILED: fvm_shared::error::ExitCode =
+    fvm_shared::error::ExitCode::new(1001);
+/// The receiver of a required notification aborted.
+pub const ERR_NOTIFICATION_RECEIVER_ABORTED: fvm_shared::error::ExitCode =
+    fvm_shared::error::ExitCode::new(1002);
+/// The receiver of a required notification answered with a malformed response.
+pub const ERR_NOTIFICATION_RESPONSE_INVALID: fvm_shared::error::ExitCode =
+    fvm_shared::error::ExitCode::new(1003);
+/// The receiver of a required notification rejected a piece.
+pub const ERR_NOTIFICATION_REJECTED: fvm_shared::error::ExitCode =
+    fvm_shared::error::ExitCode::new(1004);

@@ -2,6 +2,9 @@
 //! checks that several groups share: who controls the miner, address resolution, peer info
 //! limits, burning, pledge notifications and the reward and power queries.
 
+mod activation;
+mod activation_data;
+mod activation_ni;
 mod compaction;
 mod consensus_fault;
 mod constructor;
@@ -11,7 +14,12 @@ mod extension;
 mod faults;
 mod funds;
 mod getters;
+mod notifications;
+mod precommit;
+mod preseal;
 mod replacement_sealing;
+mod replica_update;
+mod seal_proofs;
 mod sector_status;
 mod termination;
 mod window_post;
@@ -215,17 +223,17 @@ pub(crate) fn request_update_power(rt: &impl Runtime, delta: PowerPair) -> Resul
     if delta.is_zero() {
         return Ok(());
     }
-    let params = ext::power::UpdateClaimedPowerParams {
-        raw_byte_delta: delta.raw.clone(),
-        quality_adjusted_delta: delta.qa.clone(),
-    };
+    let context = format!("failed to update power with {:?}", delta);
     extract_send_result(rt.send_simple(
         &STORAGE_POWER_ACTOR_ADDR,
         ext::power::UPDATE_CLAIMED_POWER_METHOD,
-        IpldBlock::serialize_cbor(&params)?,
+        IpldBlock::serialize_cbor(&ext::power::UpdateClaimedPowerParams {
+            raw_byte_delta: delta.raw,
+            quality_adjusted_delta: delta.qa,
+        })?,
         TokenAmount::zero(),
     ))
-    .map_err(|e| e.wrap(format!("failed to update power with {:?}", delta)))?;
+    .map_err(|e| e.wrap(context))?;
     Ok(())
 }
 
@@ -271,9 +279,9 @@ pub(crate) fn consensus_fault_active(info: &MinerInfo, curr_epoch: ChainEpoch) -
     curr_epoch <= info.consensus_fault_elapsed
 }
 
-/// A sector's expiration must come after its activation by at least the minimum lifetime, at
-/// most `max_sector_expiration_extension` from now, and within its seal proof's maximum
-/// lifetime.
+/// A sector living from `activation` to `expiration` must outlive activation by the minimum
+/// sector lifetime, end no later than the maximum extension past `curr_epoch`, and not outlive
+/// its seal proof's maximum lifetime.
 pub(crate) fn validate_expiration(
     policy: &Policy,
     curr_epoch: ChainEpoch,
@@ -281,6 +289,7 @@ pub(crate) fn validate_expiration(
     expiration: ChainEpoch,
     seal_proof: RegisteredSealProof,
 ) -> Result<(), ActorError> {
+    // Checked first so the lifetime below cannot be negative.
     if expiration <= activation {
         return Err(actor_error!(illegal_argument;
             "sector expiration {} must be after activation {}", expiration, activation));
@@ -291,7 +300,7 @@ pub(crate) fn validate_expiration(
             "invalid expiration {}, total sector lifetime ({}) must exceed {} after activation {}",
             expiration, lifetime, policy.min_sector_expiration, activation));
     }
-    if expiration > curr_epoch + policy.max_sector_expiration_extension {
+    if expiration > curr_epoch.saturating_add(policy.max_sector_expiration_extension) {
         return Err(actor_error!(illegal_argument;
             "invalid expiration {}, cannot be more than {} past current epoch {}",
             expiration, policy.max_sector_expiration_extension, curr_epoch));

@@ -543,3 +543,4 @@ pub fn expect_abort<T: std::fmt::Debug>(
         fragment
     );
 }
+pub mod commit;
