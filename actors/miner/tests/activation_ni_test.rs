@@ -51,12 +51,15 @@ fn ni_commit_places_sectors_in_the_chosen_deadline() {
         assert_eq!(s.expiration, exp);
         assert_eq!(s.deal_weight, BigInt::from(0));
         assert_eq!(s.verified_deal_weight, BigInt::from(0));
-        assert_eq!(s.initial_pledge, h.initial_pledge(&rt, &power));
+        assert_eq!(s.initial_pledge, h.expected_initial_pledge(&rt, &power));
         assert_eq!(s.daily_fee, daily_proof_fee(&h.circulating_supply, &power));
         assert_eq!(s.flags, SectorOnChainInfoFlags::SIMPLE_QA_POWER);
         assert_eq!(st.find_sector(&rt.store, n).unwrap().0, deadline);
     }
-    assert_eq!(st.initial_pledge, h.initial_pledge(&rt, &power) * 2);
+    assert_eq!(
+        st.initial_pledge,
+        h.expected_initial_pledge(&rt, &power) * 2
+    );
     assert!(st.deadline_cron_active);
     // The numbers are allocated.
     let mut st2 = st.clone();
@@ -113,7 +116,7 @@ fn invalid_sectors_fail_alone_unless_success_is_required() {
             TICKET,
         );
     }
-    let res = settle(
+    let res = finish(
         &rt,
         call::<_, ProveCommitSectorsNIReturn>(&rt, Method::ProveCommitSectorsNI, Some(&strict)),
     );
@@ -162,7 +165,7 @@ fn call_ni(
         );
     }
     let res = call(rt, Method::ProveCommitSectorsNI, Some(params)).map(|r| r.unwrap());
-    settle(rt, res)
+    finish(rt, res)
 }
 
 #[test]
@@ -226,7 +229,7 @@ fn rejections() {
     for (params, code, fragment) in cases {
         as_caller(&rt, WORKER);
         rt.expect_validate_caller_addr(h.controlling(&rt));
-        let res = settle(
+        let res = finish(
             &rt,
             call::<_, ProveCommitSectorsNIReturn>(&rt, Method::ProveCommitSectorsNI, Some(&params)),
         );
@@ -244,7 +247,7 @@ fn rejections() {
         entropy(),
         TICKET,
     );
-    let res = settle(
+    let res = finish(
         &rt,
         call::<_, ProveCommitSectorsNIReturn>(&rt, Method::ProveCommitSectorsNI, Some(&dup)),
     );
@@ -254,7 +257,7 @@ fn rejections() {
         res,
     );
     let future = with(&|p| p.sectors[0].seal_rand_epoch = 1000);
-    let res = settle(&rt, {
+    let res = finish(&rt, {
         as_caller(&rt, WORKER);
         rt.expect_validate_caller_addr(h.controlling(&rt));
         call::<_, ProveCommitSectorsNIReturn>(&rt, Method::ProveCommitSectorsNI, Some(&future))
@@ -268,7 +271,7 @@ fn rejections() {
     // Wrong caller.
     as_caller(&rt, OTHER);
     rt.expect_validate_caller_addr(h.controlling(&rt));
-    let res = settle(
+    let res = finish(
         &rt,
         call::<_, ProveCommitSectorsNIReturn>(&rt, Method::ProveCommitSectorsNI, Some(&base)),
     );
@@ -282,7 +285,7 @@ fn rejections() {
     rt.replace_state(&st);
     as_caller(&rt, WORKER);
     rt.expect_validate_caller_addr(h.controlling(&rt));
-    let res = settle(
+    let res = finish(
         &rt,
         call::<_, ProveCommitSectorsNIReturn>(&rt, Method::ProveCommitSectorsNI, Some(&base)),
     );

@@ -87,7 +87,7 @@ fn call_pcs3(
     as_caller(rt, WORKER);
     rt.expect_validate_caller_addr(h.controlling(rt));
     let res = call(rt, Method::ProveCommitSectors3, Some(&params)).map(|r| r.unwrap());
-    settle(rt, res)
+    finish(rt, res)
 }
 
 #[test]
@@ -140,7 +140,7 @@ fn check_sector_proven(
         Some(&CheckSectorProvenParams { sector_number: n }),
     )
     .map(|_| ());
-    settle(rt, res)
+    finish(rt, res)
 }
 
 #[test]
@@ -253,7 +253,7 @@ fn aggregate_proof_covers_all_precommits() {
     let mut p = params(numbers.iter().map(|&n| empty(n)).collect(), vec![]);
     p.aggregate_proof = RawBytes::new(vec![0xaa; 64]);
     p.aggregate_proof_type = Some(RegisteredAggregateProof::SnarkPackV2);
-    let ret: ProveCommitSectors3Return = settle(
+    let ret: ProveCommitSectors3Return = finish(
         &rt,
         call(&rt, Method::ProveCommitSectors3, Some(&p)).map(|r| r.unwrap()),
     )
@@ -307,7 +307,7 @@ fn invalid_proof_aborts_when_activation_success_is_required() {
         ],
         vec![true, false],
     );
-    let res = settle(
+    let res = finish(
         &rt,
         call::<_, ProveCommitSectors3Return>(
             &rt,
@@ -335,7 +335,7 @@ fn late_precommit_fails_validation() {
     h.expect_seal_randomness(&rt, &pcs[0]);
     let mut p = params(vec![empty(1)], vec![RawBytes::new(vec![1])]);
     p.require_activation_success = false;
-    let res = settle(
+    let res = finish(
         &rt,
         call::<_, ProveCommitSectors3Return>(&rt, Method::ProveCommitSectors3, Some(&p)),
     );
@@ -350,7 +350,7 @@ fn late_precommit_fails_validation() {
     rt.expect_validate_caller_addr(h.controlling(&rt));
     h.expect_seal_randomness(&rt, &pcs[0]);
     p.require_activation_success = true;
-    let res = settle(
+    let res = finish(
         &rt,
         call::<_, ProveCommitSectors3Return>(&rt, Method::ProveCommitSectors3, Some(&p)),
     );
@@ -442,7 +442,7 @@ fn parameter_rejections() {
 
     as_caller(&rt, OTHER);
     rt.expect_validate_caller_addr(h.controlling(&rt));
-    let res = settle(
+    let res = finish(
         &rt,
         call::<_, ProveCommitSectors3Return>(
             &rt,
@@ -474,7 +474,7 @@ fn precommit_with_deals_cannot_be_proven_with_pieces() {
     as_caller(&rt, WORKER);
     rt.expect_validate_caller_addr(h.controlling(&rt));
     h.expect_seal_randomness(&rt, &stored);
-    let res = settle(
+    let res = finish(
         &rt,
         call::<_, ProveCommitSectors3Return>(
             &rt,
@@ -509,7 +509,7 @@ fn pieces_must_produce_the_precommitted_commd() {
     expect_proven(&h, &rt, &pcs);
     let pieces = vec![piece(1, 1 << 30)];
     expect_commd(&rt, &pieces, piece_cid(501));
-    let res = settle(
+    let res = finish(
         &rt,
         call::<_, ProveCommitSectors3Return>(
             &rt,
@@ -579,7 +579,7 @@ fn failed_claim_fails_its_sector() {
         vec![RawBytes::new(vec![1]), RawBytes::new(vec![2])],
     );
     p.require_activation_success = false;
-    let ret: ProveCommitSectors3Return = settle(
+    let ret: ProveCommitSectors3Return = finish(
         &rt,
         call(&rt, Method::ProveCommitSectors3, Some(&p)).map(|r| r.unwrap()),
     )
@@ -640,7 +640,7 @@ fn prove_with_notification(
         vec![RawBytes::new(vec![1])],
     );
     p.require_notification_success = require;
-    let res = settle(
+    let res = finish(
         &rt,
         call(&rt, Method::ProveCommitSectors3, Some(&p)).map(|r| r.unwrap()),
     );
@@ -704,7 +704,7 @@ fn pledge_must_fit_the_unlocked_balance() {
     let before = h.state(&rt);
     expect_proven(&h, &rt, &pcs);
     h.expect_deposit_queries(&rt);
-    let res = settle(
+    let res = finish(
         &rt,
         call::<_, ProveCommitSectors3Return>(
             &rt,

@@ -64,7 +64,7 @@ fn daily(deadline: u64, sectors: u64, amount: TokenAmount, capped: bool) -> FeeA
 fn proven_deadline_pays_the_daily_fee() {
     let (h, rt) = miner_with_sectors();
     h.fund(&rt, atto(10_000));
-    let dl = h.deadline(&rt);
+    let dl = h.current_deadline(&rt);
     rt.set_epoch(dl.open + 1);
     let partitions = vec![PoStPartition {
         index: 0,
@@ -208,7 +208,7 @@ fn expired_precommit_forfeits_its_deposit() {
     h.put_precommit(&rt, 9, deposit.clone(), cleanup);
     // The clean-up runs with the cron of the deadline holding its (quantized) epoch.
     rt.set_epoch(cleanup);
-    rt.set_epoch(h.deadline(&rt).last() + rt.policy.wpost_challenge_window);
+    rt.set_epoch(h.current_deadline(&rt).last() + rt.policy.wpost_challenge_window);
     h.on_deadline_cron(
         &rt,
         CronConfig {
@@ -286,7 +286,7 @@ fn faults_lasting_too_long_terminate_early_in_cron() {
     // The sectors were rescheduled to expire fault_max_age after that deadline.
     let fault_expiry = first.open - 1 + rt.policy.fault_max_age;
     rt.set_epoch(fault_expiry);
-    assert_eq!(h.deadline(&rt).index, DL);
+    assert_eq!(h.current_deadline(&rt).index, DL);
 
     let ff =
         pledge_penalty_for_continued_fault(&h.reward_smoothed, &h.qa_power_smoothed, &power(2).qa);
@@ -324,8 +324,8 @@ fn faults_lasting_too_long_terminate_early_in_cron() {
     assert!(st.early_terminations.is_empty());
     assert_eq!(h.partition(&rt, DL, 0).terminated, bitfield(&[1, 2]));
     h.check_state(&rt);
-    rt.set_epoch(h.deadline(&rt).next_open());
-    rt.set_epoch(h.deadline(&rt).last());
+    rt.set_epoch(h.current_deadline(&rt).next_open());
+    rt.set_epoch(h.current_deadline(&rt).last());
     h.on_deadline_cron(
         &rt,
         CronConfig {
@@ -344,7 +344,7 @@ fn creation_deposit_vests_and_the_idle_cron_stops() {
     let deposit = h.state(&rt).locked_funds;
     assert!(deposit.is_positive());
     // A young miner with only locked funds keeps its cron going.
-    rt.set_epoch(h.deadline(&rt).last());
+    rt.set_epoch(h.current_deadline(&rt).last());
     h.on_deadline_cron(&rt, CronConfig::default());
     assert_eq!(h.state(&rt).locked_funds, deposit);
     // 181 days later everything has vested: released, and the cron stops.

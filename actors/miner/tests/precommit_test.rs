@@ -75,7 +75,7 @@ fn unproven_precommits_are_cleaned_up_after_the_prove_window() {
     assert_eq!(
         st.cleanup_expired_pre_commits(&rt.policy, &rt.store, cleanup - 1)
             .unwrap(),
-        atto(0)
+        (atto(0), 0)
     );
     let mut st2 = h.state(&rt);
     let quantized = st2
@@ -84,7 +84,7 @@ fn unproven_precommits_are_cleaned_up_after_the_prove_window() {
     assert_eq!(
         st2.cleanup_expired_pre_commits(&rt.policy, &rt.store, quantized)
             .unwrap(),
-        h.precommit_deposit()
+        (h.precommit_deposit(), 1)
     );
     assert_eq!(st2.pre_commit_deposits, atto(0));
     assert!(st.get_precommitted_sector(&rt.store, 7).unwrap().is_some());

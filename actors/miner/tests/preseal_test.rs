@@ -52,7 +52,7 @@ fn call_preseal(
 ) -> Result<(), ActorError> {
     rt.expect_validate_caller_addr(vec![SYSTEM_ACTOR_ADDR]);
     let res = call::<_, ()>(rt, Method::InternalSectorSetupForPreseal, Some(params)).map(|_| ());
-    settle(rt, res)
+    finish(rt, res)
 }
 
 #[test]

@@ -88,7 +88,7 @@ fn update_puts_data_into_a_cc_sector() {
     let again = h.update_manifest(&rt, 1, 78, vec![]);
     as_caller(&rt, WORKER);
     rt.expect_validate_caller_addr(h.controlling(&rt));
-    let res = settle(&rt, call_updates(&rt, vec![again], true));
+    let res = finish(&rt, call_updates(&rt, vec![again], true));
     expect_abort(ExitCode::USR_ILLEGAL_ARGUMENT, "non-zero data", res);
     h.check_state(&rt);
 }
@@ -232,7 +232,7 @@ fn invalid_updates() {
                     Err("bad".into()),
                 );
             }
-            let res = settle(&rt, call_updates(&rt, updates.clone(), require));
+            let res = finish(&rt, call_updates(&rt, updates.clone(), require));
             if require {
                 expect_abort(code, fragment, res);
             } else {
@@ -250,7 +250,7 @@ fn invalid_updates() {
     expect_abort(
         ExitCode::USR_ILLEGAL_ARGUMENT,
         "expected proof type",
-        settle(&rt, call_params(&rt, &p)),
+        finish(&rt, call_params(&rt, &p)),
     );
     // An oversized proof.
     let mut p = params(vec![good.clone()], true);
@@ -260,7 +260,7 @@ fn invalid_updates() {
     expect_abort(
         ExitCode::USR_ILLEGAL_ARGUMENT,
         "update proof is too large (4097)",
-        settle(&rt, call_params(&rt, &p)),
+        finish(&rt, call_params(&rt, &p)),
     );
     assert_eq!(h.state(&rt), before);
     h.check_state(&rt);
@@ -278,7 +278,7 @@ fn unproven_sector_cannot_be_updated() {
     let update = h.update_manifest(&rt, 1, 70, vec![]);
     as_caller(&rt, WORKER);
     rt.expect_validate_caller_addr(h.controlling(&rt));
-    let res = settle(&rt, call_updates(&rt, vec![update], true));
+    let res = finish(&rt, call_updates(&rt, vec![update], true));
     // Either immutable (if its deadline is current or next) or not yet active.
     let err = res.unwrap_err();
     assert_eq!(err.exit_code(), ExitCode::USR_ILLEGAL_ARGUMENT);
@@ -299,7 +299,7 @@ fn parameter_rejections() {
     let try_params = |p: ProveReplicaUpdates3Params, caller: Address| {
         as_caller(&rt, caller);
         rt.expect_validate_caller_addr(h.controlling(&rt));
-        settle(&rt, call_params(&rt, &p))
+        finish(&rt, call_params(&rt, &p))
     };
 
     let mut both = params(vec![good.clone()], true);

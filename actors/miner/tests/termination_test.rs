@@ -31,7 +31,7 @@ fn setup() -> (ActorHarness, MockRuntime, u64, Vec<SectorOnChainInfo>) {
     let rt = h.setup();
     h.release_creation_deposit(&rt);
     h.fund(&rt, TokenAmount::from_whole(20));
-    let idx = (h.deadline(&rt).index + 10) % rt.policy.wpost_period_deadlines;
+    let idx = (h.current_deadline(&rt).index + 10) % rt.policy.wpost_period_deadlines;
     let activation = rt.epoch.get() - 10 * EPOCHS_IN_DAY;
     let mut sectors: Vec<_> = (1..=3)
         .map(|n| {
@@ -171,7 +171,7 @@ fn termination_rejections() {
         .collect();
     fail(many, "too many partitions");
     // The current and the next deadline are immutable.
-    let current = h.deadline(&rt).index;
+    let current = h.current_deadline(&rt).index;
     fail(
         vec![declaration(current, &[1])],
         &format!("cannot terminate sectors in immutable deadline {}", current),

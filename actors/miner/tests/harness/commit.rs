@@ -15,20 +15,18 @@ use fil_actor_miner::ext::verifreg::{
 use fil_actor_miner::{
     daily_proof_fee, daily_proof_fee_adjust, ext, initial_pledge_for_power,
     max_prove_commit_duration, pre_commit_deposit_for_power, qa_power_for_sector,
-    qa_power_for_weight, qa_power_max, CompactCommD, CronEventPayload, Method,
-    PieceActivationManifest, PieceChange, PieceReturn, PowerPair, PreCommitSectorBatchParams2,
-    ProveCommitSectors3Params, ProveCommitSectors3Return, ProveCommitSectorsNIParams,
-    ProveCommitSectorsNIReturn, ProveReplicaUpdates3Params, ProveReplicaUpdates3Return,
-    SectorActivationManifest, SectorChanges, SectorContentChangedParams,
-    SectorContentChangedReturn, SectorNIActivationInfo, SectorOnChainInfo, SectorOnChainInfoFlags,
-    SectorPreCommitInfo, SectorPreCommitOnChainInfo, SectorReturn, SectorUpdateManifest,
-    CRON_EVENT_PROVING_DEADLINE, SECTOR_CONTENT_CHANGED,
+    qa_power_for_weight, qa_power_max, CompactCommD, Method, PieceActivationManifest, PieceChange,
+    PieceReturn, PowerPair, PreCommitSectorBatchParams2, ProveCommitSectors3Params,
+    ProveCommitSectors3Return, ProveCommitSectorsNIParams, ProveCommitSectorsNIReturn,
+    ProveReplicaUpdates3Params, ProveReplicaUpdates3Return, SectorActivationManifest,
+    SectorChanges, SectorContentChangedParams, SectorContentChangedReturn, SectorNIActivationInfo,
+    SectorOnChainInfo, SectorOnChainInfoFlags, SectorPreCommitInfo, SectorPreCommitOnChainInfo,
+    SectorReturn, SectorUpdateManifest, CRON_EVENT_PROVING_DEADLINE, SECTOR_CONTENT_CHANGED,
 };
 use fil_actors_runtime::runtime::DomainSeparationTag;
 use fil_actors_runtime::test_utils::{ExpectedComputeUnsealedSectorCid, MockRuntime};
 use fil_actors_runtime::{
-    ActorError, BatchReturn, STORAGE_MARKET_ACTOR_ADDR, STORAGE_POWER_ACTOR_ADDR,
-    VERIFIED_REGISTRY_ACTOR_ADDR,
+    ActorError, BatchReturn, STORAGE_MARKET_ACTOR_ADDR, VERIFIED_REGISTRY_ACTOR_ADDR,
 };
 use fvm_ipld_encoding::ipld_block::IpldBlock;
 use fvm_ipld_encoding::RawBytes;
@@ -49,7 +47,10 @@ use fvm_shared::sector::{
     SectorNumber, SectorSize, StoragePower,
 };
 
-use super::{as_caller, call, expect_burn, expect_pledge_update, ActorHarness, MINER, WORKER};
+use super::{
+    as_caller, call, expect_burn, expect_enroll, expect_pledge_update, expect_power_update, finish,
+    ActorHarness, MINER, WORKER,
+};
 
 /// The seal proof matching the harness miner's Window PoSt proof type.
 pub const SEAL_PROOF: RegisteredSealProof = RegisteredSealProof::StackedDRG32GiBV1P1;
@@ -121,7 +122,11 @@ impl ActorHarness {
     }
 
     /// The initial pledge of `qa_power` at the current epoch.
-    pub fn initial_pledge(&self, rt: &MockRuntime, qa_power: &StoragePower) -> TokenAmount {
+    pub fn expected_initial_pledge(
+        &self,
+        rt: &MockRuntime,
+        qa_power: &StoragePower,
+    ) -> TokenAmount {
         initial_pledge_for_power(
             qa_power,
             &self.baseline_power,
@@ -154,7 +159,7 @@ impl ActorHarness {
             expiration: pc.expiration,
             deal_weight: BigInt::from(unverified) * duration,
             verified_deal_weight: verified_weight,
-            initial_pledge: self.initial_pledge(rt, &power),
+            initial_pledge: self.expected_initial_pledge(rt, &power),
             expected_day_reward: None,
             expected_storage_pledge: None,
             power_base_epoch: now,
@@ -233,7 +238,7 @@ impl ActorHarness {
         expect_burn(rt, &state.fee_debt);
         if !state.deadline_cron_active {
             let deadline = state.deadline_info(&rt.policy, rt.epoch.get());
-            expect_cron_enrollment(rt, deadline.last());
+            expect_enroll(rt, deadline.last(), CRON_EVENT_PROVING_DEADLINE);
         }
         let res = call::<_, ()>(
             rt,
@@ -241,7 +246,7 @@ impl ActorHarness {
             Some(&PreCommitSectorBatchParams2 { sectors }),
         )
         .map(|_| ());
-        settle(rt, res)
+        finish(rt, res)
     }
 
     /// Pre-commits `sectors` from the worker; returns their on-chain records.
@@ -422,7 +427,7 @@ impl ActorHarness {
             require_notification_success: invalid.is_empty(),
         };
         let res = call(rt, Method::ProveCommitSectors3, Some(&params)).map(|r| r.unwrap());
-        settle(rt, res)
+        finish(rt, res)
     }
 
     /// Pre-commits `numbers` with no data, moves past the challenge delay and proves them.
@@ -529,7 +534,8 @@ impl ActorHarness {
             );
         }
         self.expect_deposit_queries(rt);
-        let pledge = self.initial_pledge(rt, &BigInt::from(SECTOR_SIZE as u64)) * valid.len();
+        let pledge =
+            self.expected_initial_pledge(rt, &BigInt::from(SECTOR_SIZE as u64)) * valid.len();
         expect_burn(rt, &state.fee_debt);
         expect_pledge_update(rt, &pledge);
         for s in &valid {
@@ -539,7 +545,7 @@ impl ActorHarness {
         }
         if !state.deadline_cron_active {
             let info = state.deadline_info(&rt.policy, rt.epoch.get());
-            expect_cron_enrollment(rt, info.last());
+            expect_enroll(rt, info.last(), CRON_EVENT_PROVING_DEADLINE);
         }
         let params = ProveCommitSectorsNIParams {
             sectors,
@@ -550,7 +556,7 @@ impl ActorHarness {
             require_activation_success: invalid.is_empty(),
         };
         let res = call(rt, Method::ProveCommitSectorsNI, Some(&params)).map(|r| r.unwrap());
-        settle(rt, res)
+        finish(rt, res)
     }
 
     /// Commits `numbers` without data through FIP-0090 into a mutable deadline; returns the
@@ -638,7 +644,7 @@ impl ActorHarness {
             verified_deal_weight: verified_weight,
             initial_pledge: std::cmp::max(
                 old.initial_pledge.clone(),
-                self.initial_pledge(rt, &power),
+                self.expected_initial_pledge(rt, &power),
             ),
             daily_fee: daily_proof_fee_adjust(&old.daily_fee, &old_power, &power),
             flags: SectorOnChainInfoFlags::SIMPLE_QA_POWER,
@@ -724,7 +730,7 @@ impl ActorHarness {
             power += qa_power_for_sector(SECTOR_SIZE, &new) - qa_power_for_sector(SECTOR_SIZE, old);
         }
         expect_pledge_update(rt, &pledge);
-        expect_power_update(rt, BigInt::from(0), power);
+        expect_power_update(rt, &PowerPair::new(BigInt::from(0), power));
         for (u, _) in &proven {
             let commd = (!u.pieces.is_empty()).then(|| update_commd(u));
             rt.expect_emitted_event(
@@ -742,7 +748,7 @@ impl ActorHarness {
             require_notification_success: invalid.is_empty(),
         };
         let res = call(rt, Method::ProveReplicaUpdates3, Some(&params)).map(|r| r.unwrap());
-        settle(rt, res)
+        finish(rt, res)
     }
 }
 
@@ -753,25 +759,6 @@ pub fn update_commd(update: &SectorUpdateManifest) -> Cid {
     } else {
         piece_cid(1000 + update.sector)
     }
-}
-
-/// Expects a claimed-power update of (`raw`, `qa`), if not zero.
-pub fn expect_power_update(rt: &MockRuntime, raw: BigInt, qa: BigInt) {
-    if raw == BigInt::from(0) && qa == BigInt::from(0) {
-        return;
-    }
-    rt.expect_send_simple(
-        STORAGE_POWER_ACTOR_ADDR,
-        ext::power::UPDATE_CLAIMED_POWER_METHOD,
-        IpldBlock::serialize_cbor(&ext::power::UpdateClaimedPowerParams {
-            raw_byte_delta: raw,
-            quality_adjusted_delta: qa,
-        })
-        .unwrap(),
-        TokenAmount::from_atto(0),
-        None,
-        ExitCode::OK,
-    );
 }
 
 /// The unverified and verified bytes of `pieces` when every allocation is claimed in full.
@@ -957,33 +944,4 @@ pub fn expect_verify_deals(
         .unwrap(),
         ExitCode::OK,
     );
-}
-
-/// Expects the miner to enroll its deadline cron for `epoch`.
-pub fn expect_cron_enrollment(rt: &MockRuntime, epoch: ChainEpoch) {
-    let payload = RawBytes::serialize(CronEventPayload {
-        event_type: CRON_EVENT_PROVING_DEADLINE,
-    })
-    .unwrap();
-    rt.expect_send_simple(
-        STORAGE_POWER_ACTOR_ADDR,
-        ext::power::ENROLL_CRON_EVENT_METHOD,
-        IpldBlock::serialize_cbor(&ext::power::EnrollCronEventParams {
-            event_epoch: epoch,
-            payload,
-        })
-        .unwrap(),
-        TokenAmount::from_atto(0),
-        None,
-        ExitCode::OK,
-    );
-}
-
-/// A success must have met every expectation; a failure drops those it did not reach.
-pub fn settle<T>(rt: &MockRuntime, res: Result<T, ActorError>) -> Result<T, ActorError> {
-    match &res {
-        Ok(_) => rt.verify(),
-        Err(_) => rt.reset(),
-    }
-    res
 }

@@ -14,9 +14,7 @@ use fil_actor_miner::{
     SectorOnChainInfoFlags,
 };
 use fil_actors_runtime::test_utils::MockRuntime;
-use fil_actors_runtime::{
-    ActorError, BatchReturnGen, STORAGE_POWER_ACTOR_ADDR, VERIFIED_REGISTRY_ACTOR_ADDR,
-};
+use fil_actors_runtime::{ActorError, BatchReturnGen, VERIFIED_REGISTRY_ACTOR_ADDR};
 use fvm_ipld_bitfield::BitField;
 use fvm_ipld_encoding::ipld_block::IpldBlock;
 use fvm_shared::address::Address;
@@ -26,7 +24,10 @@ use fvm_shared::econ::TokenAmount;
 use fvm_shared::error::ExitCode;
 use fvm_shared::sector::{RegisteredSealProof, SectorNumber};
 
-use super::{as_caller, call, call_unit, expect_burn, finish, getter, ActorHarness, MINER, OTHER};
+use super::{
+    as_caller, call, call_unit, expect_burn, expect_power_update, finish, getter, ActorHarness,
+    MINER, OTHER,
+};
 
 /// The seal proof of the harness's 32 GiB sectors.
 pub const SEAL_PROOF: RegisteredSealProof = RegisteredSealProof::StackedDRG32GiBV1P1;
@@ -90,24 +91,6 @@ pub fn full_claim(sector: &SectorOnChainInfo, term_max: ChainEpoch) -> Claim {
         term_max,
         term_start: sector.activation,
         sector: sector.sector_number,
-    }
-}
-
-/// Expects a claimed-power update of `delta`, if non-zero.
-pub fn expect_update_power(rt: &MockRuntime, delta: &PowerPair) {
-    if !delta.is_zero() {
-        rt.expect_send_simple(
-            STORAGE_POWER_ACTOR_ADDR,
-            ext::power::UPDATE_CLAIMED_POWER_METHOD,
-            IpldBlock::serialize_cbor(&ext::power::UpdateClaimedPowerParams {
-                raw_byte_delta: delta.raw.clone(),
-                quality_adjusted_delta: delta.qa.clone(),
-            })
-            .unwrap(),
-            TokenAmount::from_atto(0),
-            None,
-            ExitCode::OK,
-        );
     }
 }
 
@@ -205,7 +188,7 @@ impl ActorHarness {
     ) -> Result<(), ActorError> {
         as_caller(rt, caller);
         rt.expect_validate_caller_addr(self.controlling(rt));
-        expect_update_power(rt, &power_delta);
+        expect_power_update(rt, &power_delta);
         let params = DeclareFaultsParams { faults };
         finish(rt, call_unit(rt, Method::DeclareFaults, Some(&params)))
     }
@@ -255,7 +238,7 @@ impl ActorHarness {
             expect_get_claims(rt, &ids, claims);
         }
         rt.expect_validate_caller_addr(self.controlling(rt));
-        expect_update_power(rt, &power_delta);
+        expect_power_update(rt, &power_delta);
         finish(
             rt,
             call_unit(rt, Method::ExtendSectorExpiration2, Some(&params)),

@@ -12,10 +12,10 @@ use fil_actor_miner::testing::check_state_invariants;
 use fil_actor_miner::{
     create_miner_deposit_power, ext, initial_pledge_for_power, Actor, ApplyRewardParams,
     ChangeBeneficiaryParams, ChangeMultiaddrsParams, ChangeOwnerAddressParams, ChangePeerIDParams,
-    ChangeWorkerAddressParams, GetAvailableBalanceReturn, GetBeneficiaryReturn,
+    ChangeWorkerAddressParams, CronEventPayload, GetAvailableBalanceReturn, GetBeneficiaryReturn,
     GetControlAddressesReturn, GetMultiaddrsReturn, GetOwnerReturn, GetPeerIDReturn,
     GetSectorSizeReturn, GetVestingFundsReturn, IsControllingAddressParam,
-    IsControllingAddressReturn, Method, MinerConstructorParams, MinerInfo, State,
+    IsControllingAddressReturn, Method, MinerConstructorParams, MinerInfo, PowerPair, State,
     WithdrawBalanceParams, WithdrawBalanceReturn,
 };
 use fil_actors_runtime::test_utils::{builtin_code_cid, MockRuntime};
@@ -24,7 +24,7 @@ use fil_actors_runtime::{
     STORAGE_POWER_ACTOR_ADDR,
 };
 use fvm_ipld_encoding::ipld_block::IpldBlock;
-use fvm_ipld_encoding::BytesDe;
+use fvm_ipld_encoding::{BytesDe, RawBytes};
 use fvm_shared::address::Address;
 use fvm_shared::bigint::BigInt;
 use fvm_shared::clock::ChainEpoch;
@@ -484,6 +484,40 @@ pub fn expect_pledge_update(rt: &MockRuntime, delta: &TokenAmount) {
             ExitCode::OK,
         );
     }
+}
+
+/// Expects a claimed-power update of `delta` to the power actor, if non-zero.
+pub fn expect_power_update(rt: &MockRuntime, delta: &PowerPair) {
+    if !delta.is_zero() {
+        let params = ext::power::UpdateClaimedPowerParams {
+            raw_byte_delta: delta.raw.clone(),
+            quality_adjusted_delta: delta.qa.clone(),
+        };
+        rt.expect_send_simple(
+            STORAGE_POWER_ACTOR_ADDR,
+            ext::power::UPDATE_CLAIMED_POWER_METHOD,
+            IpldBlock::serialize_cbor(&params).unwrap(),
+            TokenAmount::from_atto(0),
+            None,
+            ExitCode::OK,
+        );
+    }
+}
+
+/// Expects the miner to enroll a cron callback of `event_type` at `epoch`.
+pub fn expect_enroll(rt: &MockRuntime, epoch: ChainEpoch, event_type: i64) {
+    let params = ext::power::EnrollCronEventParams {
+        event_epoch: epoch,
+        payload: RawBytes::serialize(CronEventPayload { event_type }).unwrap(),
+    };
+    rt.expect_send_simple(
+        STORAGE_POWER_ACTOR_ADDR,
+        ext::power::ENROLL_CRON_EVENT_METHOD,
+        IpldBlock::serialize_cbor(&params).unwrap(),
+        TokenAmount::from_atto(0),
+        None,
+        ExitCode::OK,
+    );
 }
 
 /// Calls `method` with `params` and decodes its return.

@@ -17,7 +17,6 @@ use fil_actors_runtime::test_utils::{builtin_code_cid, ExpectedVerifyConsensusFa
 use fil_actors_runtime::{ActorError, Type, STORAGE_MARKET_ACTOR_ADDR, STORAGE_POWER_ACTOR_ADDR};
 use fvm_ipld_bitfield::BitField;
 use fvm_ipld_encoding::ipld_block::IpldBlock;
-use fvm_ipld_encoding::RawBytes;
 use fvm_shared::address::Address;
 use fvm_shared::bigint::BigInt;
 use fvm_shared::clock::ChainEpoch;
@@ -145,38 +144,6 @@ pub fn expect_fee(rt: &MockRuntime, fee: &FeeApplied) {
     }
 }
 
-pub fn expect_power_update(rt: &MockRuntime, delta: &PowerPair) {
-    if !delta.is_zero() {
-        let params = ext::power::UpdateClaimedPowerParams {
-            raw_byte_delta: delta.raw.clone(),
-            quality_adjusted_delta: delta.qa.clone(),
-        };
-        rt.expect_send_simple(
-            STORAGE_POWER_ACTOR_ADDR,
-            ext::power::UPDATE_CLAIMED_POWER_METHOD,
-            IpldBlock::serialize_cbor(&params).unwrap(),
-            TokenAmount::from_atto(0),
-            None,
-            ExitCode::OK,
-        );
-    }
-}
-
-pub fn expect_enroll(rt: &MockRuntime, epoch: ChainEpoch, event_type: i64) {
-    let params = ext::power::EnrollCronEventParams {
-        event_epoch: epoch,
-        payload: RawBytes::serialize(CronEventPayload { event_type }).unwrap(),
-    };
-    rt.expect_send_simple(
-        STORAGE_POWER_ACTOR_ADDR,
-        ext::power::ENROLL_CRON_EVENT_METHOD,
-        IpldBlock::serialize_cbor(&params).unwrap(),
-        TokenAmount::from_atto(0),
-        None,
-        ExitCode::OK,
-    );
-}
-
 /// The sends and events of one processed batch of early terminations.
 pub fn expect_termination_batch(rt: &MockRuntime, batch: &TerminationBatch) {
     expect_burn(rt, &batch.burnt);
@@ -210,7 +177,7 @@ pub fn expect_termination_batch(rt: &MockRuntime, batch: &TerminationBatch) {
 
 impl ActorHarness {
     /// The deadline the chain is in now.
-    pub fn deadline(&self, rt: &MockRuntime) -> DeadlineInfo {
+    pub fn current_deadline(&self, rt: &MockRuntime) -> DeadlineInfo {
         self.state(rt).deadline_info(&rt.policy, rt.epoch.get())
     }
 
@@ -342,22 +309,6 @@ impl ActorHarness {
         rt.replace_state(&st);
     }
 
-    /// Deadline `idx`'s partition `partition`.
-    pub fn partition(
-        &self,
-        rt: &MockRuntime,
-        idx: u64,
-        partition: u64,
-    ) -> fil_actor_miner::Partition {
-        let st = self.state(rt);
-        st.load_deadlines(&rt.store)
-            .unwrap()
-            .load_deadline(&rt.store, idx)
-            .unwrap()
-            .load_partition(&rt.store, partition)
-            .unwrap()
-    }
-
     pub fn get_deadline(&self, rt: &MockRuntime, idx: u64) -> fil_actor_miner::Deadline {
         let st = self.state(rt);
         st.load_deadlines(&rt.store)
@@ -392,11 +343,11 @@ impl ActorHarness {
     /// Moves to the last epoch of the current deadline, runs its cron, and moves on to the
     /// first epoch of the next deadline, which it returns.
     pub fn advance_deadline(&self, rt: &MockRuntime, cfg: CronConfig) -> DeadlineInfo {
-        let last = self.deadline(rt).last();
+        let last = self.current_deadline(rt).last();
         rt.set_epoch(last);
         self.on_deadline_cron(rt, cfg);
         rt.set_epoch(last + 1);
-        self.deadline(rt)
+        self.current_deadline(rt)
     }
 
     /// Calls OnDeferredCronEvent from the power actor with `event_type`, after `expect` set
@@ -494,7 +445,7 @@ impl ActorHarness {
             COMMIT_RAND,
         );
         if let Some((sectors, valid)) = &cfg.verify {
-            let challenge = self.deadline(rt).challenge;
+            let challenge = self.current_deadline(rt).challenge;
             self.expect_post_verification(rt, challenge, params.proofs.clone(), sectors, *valid);
         }
         expect_power_update(rt, &cfg.power_delta);
