@@ -4,8 +4,8 @@
 //! The genesis singletons are read through their v18 layouts directly: the system actor's state
 //! decodes; every entry of the init actor's address map points to an existing actor with an ID
 //! below `next_id`; every cron entry's receiver exists; no balance is negative. Actors with
-//! invariants of their own (power, reward) are checked through their crates' `testing` modules,
-//! plus what spans actors (`power_reward.rs`).
+//! invariants of their own (power, reward, miners) are checked through their crates' `testing` modules,
+//! plus what spans actors (`power_reward.rs`, `miner.rs`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -23,6 +23,7 @@ use fvm_shared::address::Address;
 use fvm_shared::clock::ChainEpoch;
 use fvm_shared::{ActorID, MethodNum, HAMT_BIT_WIDTH};
 
+mod miner;
 mod power_reward;
 
 /// The system actor's state (v18 layout).
@@ -102,10 +103,30 @@ pub fn check_state_invariants<BS: Blockstore>(
     check_init(store, &actors, code_types, &acc.with_prefix("init: "));
     check_cron(store, &actors, code_types, &acc.with_prefix("cron: "));
     let power_acc = acc.with_prefix("power: ");
-    power_reward::check_power(store, &actors, code_types, policy, &power_acc);
+    let power = power_reward::check_power(store, &actors, code_types, policy, &power_acc);
+    miner::check_miners(store, &actors, code_types, policy, power.as_ref(), &acc);
     let reward_acc = acc.with_prefix("reward: ");
     power_reward::check_reward(store, &actors, code_types, last_tick, &reward_acc);
     Ok(acc)
+}
+
+/// Decodes an actor's state as `T`, or records why it cannot.
+pub(crate) fn decode_state<BS: Blockstore, T: serde::de::DeserializeOwned>(
+    store: &BS,
+    actor: &ActorState,
+    acc: &MessageAccumulator,
+) -> Option<T> {
+    match store.get_cbor::<T>(&actor.state) {
+        Ok(Some(state)) => Some(state),
+        Ok(None) => {
+            acc.add(format!("state {} not found", actor.state));
+            None
+        }
+        Err(e) => {
+            acc.add(format!("state {} does not decode: {e}", actor.state));
+            None
+        }
+    }
 }
 
 /// The singleton at `id`, if it exists with the code of `typ` and has been constructed (its

@@ -9,11 +9,10 @@ use fil_actors_runtime::builtin::{Type, REWARD_ACTOR_ID, STORAGE_POWER_ACTOR_ID}
 use fil_actors_runtime::runtime::Policy;
 use fil_actors_runtime::MessageAccumulator;
 use fvm_ipld_blockstore::Blockstore;
-use fvm_ipld_encoding::CborStore;
 use fvm_shared::clock::ChainEpoch;
 use serde::de::DeserializeOwned;
 
-use crate::{constructed, ActorTable};
+use crate::{constructed, decode_state, ActorTable};
 
 /// Decodes a constructed singleton's state, or records why it cannot.
 fn singleton_state<BS: Blockstore, T: DeserializeOwned>(
@@ -23,18 +22,7 @@ fn singleton_state<BS: Blockstore, T: DeserializeOwned>(
     (id, typ): (u64, Type),
     acc: &MessageAccumulator,
 ) -> Option<T> {
-    let actor = constructed(actors, code_types, id, typ, acc)?;
-    match store.get_cbor::<T>(&actor.state) {
-        Ok(Some(state)) => Some(state),
-        Ok(None) => {
-            acc.add(format!("state {} not found", actor.state));
-            None
-        }
-        Err(e) => {
-            acc.add(format!("state {} does not decode: {e}", actor.state));
-            None
-        }
-    }
+    decode_state(store, constructed(actors, code_types, id, typ, acc)?, acc)
 }
 
 pub(crate) fn check_power<BS: Blockstore>(
@@ -43,16 +31,14 @@ pub(crate) fn check_power<BS: Blockstore>(
     code_types: &BTreeMap<Cid, Type>,
     policy: &Policy,
     acc: &MessageAccumulator,
-) {
-    let Some(state) = singleton_state::<_, fil_actor_power::State>(
+) -> Option<fil_actor_power::testing::StateSummary> {
+    let state = singleton_state::<_, fil_actor_power::State>(
         store,
         actors,
         code_types,
         (STORAGE_POWER_ACTOR_ID, Type::Power),
         acc,
-    ) else {
-        return;
-    };
+    )?;
     let (summary, own) = fil_actor_power::testing::check_state_invariants(policy, &state, store);
     for msg in own.messages() {
         acc.add(msg);
@@ -65,6 +51,7 @@ pub(crate) fn check_power<BS: Blockstore>(
             .is_some_and(|actor| code_types.get(&actor.code) == Some(&Type::Miner));
         acc.require(is_miner, format!("claim of {miner}, which is not a miner"));
     }
+    Some(summary)
 }
 
 pub(crate) fn check_reward<BS: Blockstore>(

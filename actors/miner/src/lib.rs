@@ -1,6 +1,6 @@
 //! `fil_actor_miner`: the storage miner actor of the network's v18.
 //!
-//! This stage holds the miner's state model, each structure next to the logic that owns it:
+//! The miner's state model keeps each structure next to the logic that owns it:
 //! the root [`State`] (`state.rs`, funds in `funds.rs`), [`MinerInfo`], sectors and
 //! pre-commitments, the vesting table, the 48 [`Deadlines`] with their [`Deadline`]s and
 //! [`Partition`]s, the quantized [`ExpirationQueue`] and [`BitFieldQueue`], deadline
@@ -64,6 +64,8 @@ pub use state::*;
 pub use termination::*;
 pub use types::*;
 pub use vesting_state::*;
+
+fil_actors_runtime::wasm_trampoline!(Actor);
 
 /// The miner's methods with v18's numbers. The gaps are methods v18 removed (6, 7, 8: the old
 /// `PreCommitSector`, `ProveCommitSector` and `ExtendSectorExpiration`; 25, 26, 27, 29: the old

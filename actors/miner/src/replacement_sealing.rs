@@ -4,8 +4,9 @@
 //! counting, the status getter's shape, block-production eligibility and the migration helper.
 //!
 //! Lazy initialization counts every live sector whose expiration is past the threshold: it relies
-//! on running before any sector is activated at or after the start epoch, so the activation paths
-//! and the deadline cron call `State::initialize_old_sector_counters` first.
+//! on running before any sector is activated or terminated at or after the start epoch, so the
+//! activation paths, `TerminateSectors` and the deadline cron call
+//! `State::initialize_old_sector_counters` first.
 
 use fil_actors_runtime::runtime::Policy;
 use fil_actors_runtime::{actor_error, ActorError};
@@ -186,6 +187,23 @@ pub fn migrate_old_sector_counters<BS: Blockstore>(
     }))
 }
 
+/// FIP-0067: from the start epoch on, a sector activated before it may not be extended, so the
+/// set of old sectors only shrinks. `USR_FORBIDDEN` names the sector.
+pub fn check_old_sector_extension(
+    policy: &Policy,
+    sector: &SectorOnChainInfo,
+    epoch: ChainEpoch,
+) -> Result<(), ActorError> {
+    match ReplacementSchedule::from_policy(policy) {
+        Some(s) if s.started(epoch) && sector.activation < s.start_epoch => Err(actor_error!(
+            forbidden;
+            "sector {} activated at {} before the replacement sealing start {} cannot be extended",
+            sector.sector_number, sector.activation, s.start_epoch
+        )),
+        _ => Ok(()),
+    }
+}
+
 impl State {
     /// Sets the counters the first time the miner acts at or after the start epoch; a no-op
     /// while dormant, before the start, or once set. Returns whether it initialized them.
@@ -208,11 +226,14 @@ impl State {
         Ok(true)
     }
 
-    /// Counts the old sectors among `terminated`, sectors just terminated early, towards
-    /// `deactivated`, never beyond `initial`. A no-op before initialization.
+    /// Counts the old sectors among `terminated`, sectors terminated early at `terminated_at`,
+    /// towards `deactivated`, never beyond `initial`. Terminations before the start epoch are
+    /// not counted: the counters are initialized before any termination at or after it, so
+    /// those sectors were never in `initial`. A no-op before initialization.
     pub fn record_old_sector_deactivations(
         &mut self,
         policy: &Policy,
+        terminated_at: ChainEpoch,
         terminated: &[SectorOnChainInfo],
     ) {
         let (Some(schedule), Some(counters)) = (
@@ -221,29 +242,14 @@ impl State {
         ) else {
             return;
         };
+        if !schedule.started(terminated_at) {
+            return;
+        }
         let old = terminated.iter().filter(|s| schedule.is_old(s)).count() as u64;
         counters.deactivated = counters
             .deactivated
             .saturating_add(old)
             .min(counters.initial);
-    }
-
-    /// FIP-0067: whether extending `sector` is forbidden at `epoch` (an old-timeline sector,
-    /// activated before the start, once the timeline has started).
-    pub fn check_extension_allowed(
-        &self,
-        policy: &Policy,
-        sector: &SectorOnChainInfo,
-        epoch: ChainEpoch,
-    ) -> Result<(), ActorError> {
-        match ReplacementSchedule::from_policy(policy) {
-            Some(s) if s.started(epoch) && sector.activation < s.start_epoch => Err(actor_error!(
-                forbidden;
-                "sector {} activated at {} before the replacement sealing start {} cannot be extended",
-                sector.sector_number, sector.activation, s.start_epoch
-            )),
-            _ => Ok(()),
-        }
     }
 
     /// The getter's answer: `None` while dormant or before initialization.

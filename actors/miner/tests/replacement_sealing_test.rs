@@ -325,11 +325,15 @@ fn deactivations_count_old_sectors_once_and_never_beyond_initial() {
     let p = policy(Some(START));
     let mut m = Miner::new(p.clone());
     // Before initialization nothing is counted.
-    m.st.record_old_sector_deactivations(&p, &[sector(1, 10, THRESHOLD + 1)]);
+    m.st.record_old_sector_deactivations(&p, START, &[sector(1, 10, THRESHOLD + 1)]);
     assert_eq!(m.st.old_sectors, None);
     m.st.old_sectors = Some(counters(3, 0));
+    // Terminated before the start: never in `initial`, not counted.
+    m.st.record_old_sector_deactivations(&p, START - 1, &[sector(9, 10, THRESHOLD + 1)]);
+    assert_eq!(m.st.old_sectors, Some(counters(3, 0)));
     m.st.record_old_sector_deactivations(
         &p,
+        START,
         &[
             sector(1, 10, THRESHOLD + 1),    // old
             sector(2, START, THRESHOLD + 1), // activated at the start: not old
@@ -339,6 +343,7 @@ fn deactivations_count_old_sectors_once_and_never_beyond_initial() {
     assert_eq!(m.st.old_sectors, Some(counters(3, 1)));
     m.st.record_old_sector_deactivations(
         &p,
+        START + 10,
         &[
             sector(4, 10, THRESHOLD + 5),
             sector(5, 10, THRESHOLD + 6),
@@ -351,21 +356,19 @@ fn deactivations_count_old_sectors_once_and_never_beyond_initial() {
 #[test]
 fn old_sectors_may_not_be_extended_once_started() {
     let p = policy(Some(START));
-    let m = Miner::new(p.clone());
     let old = sector(1, START - 1, THRESHOLD + 1);
     let new = sector(2, START, THRESHOLD + 1);
-    m.st.check_extension_allowed(&p, &old, START - 1).unwrap();
-    let err = m.st.check_extension_allowed(&p, &old, START).unwrap_err();
+    check_old_sector_extension(&p, &old, START - 1).unwrap();
+    let err = check_old_sector_extension(&p, &old, START).unwrap_err();
     assert_eq!(err.exit_code(), ExitCode::USR_FORBIDDEN);
     assert!(
         err.msg().contains("sector 1 activated at 99999"),
         "{}",
         err.msg()
     );
-    m.st.check_extension_allowed(&p, &new, START + 5).unwrap();
+    check_old_sector_extension(&p, &new, START + 5).unwrap();
     // Dormant: nothing is refused.
-    m.st.check_extension_allowed(&policy(None), &old, START * 3)
-        .unwrap();
+    check_old_sector_extension(&policy(None), &old, START * 3).unwrap();
 }
 
 #[test]

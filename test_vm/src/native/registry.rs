@@ -30,6 +30,7 @@ fn native(typ: Type) -> Option<(Invoker, &'static str)> {
         Type::Init => (invoke::<fil_actor_init::Actor>, "init"),
         Type::Cron => (invoke::<fil_actor_cron::Actor>, "cron"),
         Type::Account => (invoke::<fil_actor_account::Actor>, "account"),
+        Type::Miner => (invoke::<fil_actor_miner::Actor>, "storageminer"),
         Type::Power => (invoke::<fil_actor_power::Actor>, "storagepower"),
         Type::Reward => (invoke::<fil_actor_reward::Actor>, "reward"),
         Type::EAM => (invoke::<fil_actor_eam::EamActor>, "eam"),

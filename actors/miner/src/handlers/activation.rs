@@ -300,6 +300,8 @@ pub(crate) fn activate_new_sector_infos(
     let total_pledge = rt.transaction(|state: &mut State, rt| {
         let policy = rt.policy();
         let store = rt.store();
+        // FIP-0067: counted before the first sector activated at or after the start joins.
+        state.initialize_old_sector_counters(policy, store, activation)?;
         let mut new_sectors = Vec::with_capacity(precommits.len());
         let mut sector_numbers = Vec::with_capacity(precommits.len());
         let mut deposit_to_unlock = TokenAmount::zero();

@@ -128,6 +128,8 @@ impl Actor {
         let total_pledge = &pledge * BigInt::from(new_sectors.len());
 
         let (needs_cron, fee_to_burn, state) = rt.transaction(|state: &mut State, rt| {
+            // FIP-0067: counted before the first sector activated at or after the start joins.
+            state.initialize_old_sector_counters(rt.policy(), store, rt.curr_epoch())?;
             let unlocked = state.get_unlocked_balance(&rt.current_balance())?;
             if unlocked < total_pledge {
                 return Err(actor_error!(insufficient_funds;

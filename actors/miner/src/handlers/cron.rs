@@ -109,6 +109,8 @@ fn handle_proving_deadline(
     let (state, fees) = rt.transaction(|state: &mut State, rt| {
         let policy = rt.policy();
         let store = rt.store();
+        // FIP-0067: the counters exist before this deadline's expirations and terminations.
+        state.initialize_old_sector_counters(policy, store, curr_epoch)?;
         let mut info = state.get_info(store)?;
         process_pending_worker(rt, state, &mut info)?;
 

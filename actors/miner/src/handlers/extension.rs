@@ -26,9 +26,9 @@ use super::{
 };
 use crate::ext::verifreg::{self, ClaimID};
 use crate::{
-    daily_proof_fee, daily_proof_fee_adjust, qa_power_for_sector, qa_power_for_weight, Actor,
-    ExpirationExtension2, ExtendSectorExpiration2Params, PowerPair, SectorOnChainInfo,
-    SectorOnChainInfoFlags, Sectors, State, FIP_0100_GRACE_PERIOD_END_VERSION,
+    check_old_sector_extension, daily_proof_fee, daily_proof_fee_adjust, qa_power_for_sector,
+    qa_power_for_weight, Actor, ExpirationExtension2, ExtendSectorExpiration2Params, PowerPair,
+    SectorOnChainInfo, SectorOnChainInfoFlags, Sectors, State, FIP_0100_GRACE_PERIOD_END_VERSION,
 };
 
 /// Verified space of a sector's claims, in bytes, as its declaration accounts for it.
@@ -291,6 +291,7 @@ fn check_sector_extendable(
             "cannot reduce sector {} expiration to {} from {}",
             sector.sector_number, new_expiration, sector.expiration));
     }
+    check_old_sector_extension(policy, sector, curr_epoch)?;
     validate_expiration(
         policy,
         curr_epoch,

@@ -61,6 +61,8 @@ impl Actor {
             let store = rt.store();
             let policy = rt.policy();
             let curr_epoch = rt.curr_epoch();
+            // FIP-0067: the counters exist before any termination they must count.
+            state.initialize_old_sector_counters(policy, store, curr_epoch)?;
             let mut deadlines = state.load_deadlines(store)?;
             let sectors = Sectors::load(store, &state.sectors)?;
             let mut power_delta = PowerPair::zero();
@@ -149,8 +151,10 @@ pub(crate) fn process_early_terminations(
             let sectors = Sectors::load(store, &state.sectors)?;
             let mut total_pledge = TokenAmount::zero();
             let mut fee = TokenAmount::zero();
+            let mut by_epoch = Vec::new();
             for (epoch, sector_numbers) in result.iter() {
-                for sector in sectors.load_sectors(sector_numbers)? {
+                let loaded = sectors.load_sectors(sector_numbers)?;
+                for sector in &loaded {
                     total_pledge += &sector.initial_pledge;
                     let power = qa_power_for_sector(info.sector_size, &sector);
                     let fault_fee = pledge_penalty_for_continued_fault(
@@ -169,6 +173,11 @@ pub(crate) fn process_early_terminations(
                     }
                     terminated.push(sector.sector_number);
                 }
+                by_epoch.push((epoch, loaded));
+            }
+            // FIP-0067: early terminations deactivate old sectors.
+            for (epoch, loaded) in &by_epoch {
+                state.record_old_sector_deactivations(policy, *epoch, loaded);
             }
             state.apply_penalty(&fee)?;
             let mut pledge_delta = -total_pledge;
