@@ -156,7 +156,7 @@ pub(crate) fn process_early_terminations(
                 let loaded = sectors.load_sectors(sector_numbers)?;
                 for sector in &loaded {
                     total_pledge += &sector.initial_pledge;
-                    let power = qa_power_for_sector(info.sector_size, &sector);
+                    let power = qa_power_for_sector(info.sector_size, sector);
                     let fault_fee = pledge_penalty_for_continued_fault(
                         reward_smoothed,
                         quality_adj_power_smoothed,
