@@ -82,6 +82,7 @@ mod tests {
     use fil_actors_runtime::builtin::REWARD_ACTOR_ID;
     use fvm::state_tree::{ActorState, StateTree};
     use fvm_ipld_blockstore::MemoryBlockstore;
+    use fvm_ipld_encoding::CborStore;
     use fvm_shared::address::Address;
     use fvm_shared::econ::TokenAmount;
     use fvm_shared::sector::{RegisteredPoStProof, StoragePower};
