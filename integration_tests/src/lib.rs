@@ -3,6 +3,8 @@
 
 use test_vm::{FvmVM, NativeVM, VM};
 
+pub mod miner;
+
 /// Runs `scenario` on a fresh native VM and a fresh FVM engine (invariant checks on) and returns
 /// both outputs, native first, for the caller to compare.
 pub fn on_both_engines<T>(scenario: impl Fn(&mut dyn VM) -> T) -> (T, T) {

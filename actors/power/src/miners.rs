@@ -7,6 +7,8 @@ use fil_actors_runtime::{
 };
 use fvm_ipld_encoding::ipld_block::IpldBlock;
 use fvm_ipld_encoding::RawBytes;
+use fvm_shared::econ::TokenAmount;
+use num_traits::Zero;
 
 use crate::ext::{init, miner};
 use crate::{
@@ -47,6 +49,18 @@ impl Actor {
             rt.message().value_received(),
         ))?)?;
 
+        // FIP-0077: the deposit the new miner locked counts in the network's pledge total, as
+        // every other locked amount does, so that its vesting later balances out. The miner
+        // cannot report it itself: it has no claim until this call records one.
+        let vesting: miner::GetVestingFundsReturn =
+            deserialize_block(extract_send_result(rt.send_simple(
+                &id_address,
+                miner::GET_VESTING_FUNDS_METHOD,
+                None,
+                TokenAmount::zero(),
+            ))?)?;
+        let locked: TokenAmount = vesting.vesting_funds.iter().map(|(_, a)| a).sum();
+
         rt.transaction(|st: &mut State, rt| {
             let mut claims = st.load_claims(rt.store())?;
             st.add_miner(
@@ -56,6 +70,7 @@ impl Actor {
                 window_post_proof_type,
             )
             .context("failed to put power in claimed table while creating miner")?;
+            st.add_pledge_total(&locked)?;
             st.save_claims(&mut claims)
         })?;
         Ok(CreateMinerReturn {

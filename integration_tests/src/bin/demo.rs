@@ -2,16 +2,21 @@
 //! running the WASM bundle, printed as a timeline a node operator can read without the code.
 //!
 //! It grows with the project: today it shows genesis, value transfers, account creation, the
-//! cron tick, the power actor's getters, and what a slot whose actor is not built yet answers.
+//! cron tick, the power actor's getters, a miner created through the power actor, a
+//! pre-commitment with its event, a sector status read by an unrelated account, and the
+//! pre-commitment expiring in cron with its `fee-applied` event.
 
 use std::process::ExitCode;
 
+use cid::Cid;
+use fil_actors_integration_tests::miner;
 use fil_actors_runtime::builtin::{CRON_ACTOR_ADDR, STORAGE_POWER_ACTOR_ADDR};
 use fil_builtin_actors_bundle::{BUNDLE, TEST_BUNDLE};
+use fvm_ipld_encoding::from_slice;
 use fvm_shared::address::Address;
 use fvm_shared::econ::TokenAmount;
 use fvm_shared::error::ExitCode as ActorExitCode;
-use fvm_shared::sector::RegisteredPoStProof;
+use fvm_shared::event::StampedEvent;
 use fvm_shared::METHOD_SEND;
 use test_vm::genesis::{account_address, genesis};
 use test_vm::{balance, FvmVM, MessageResult, Msg, VM};
@@ -63,6 +68,9 @@ fn show(vm: &dyn VM, what: &str, r: &MessageResult) {
         .failure
         .as_deref()
         .and_then(|f| f.lines().rev().find(|l| !l.trim().is_empty()));
+    for e in &r.events {
+        println!("{:>5}  -> {}", "", describe_event(e));
+    }
     if let Some(why) = why {
         println!(
             "{:>5}  -> {}",
@@ -70,6 +78,36 @@ fn show(vm: &dyn VM, what: &str, r: &MessageResult) {
             why.trim_start_matches("--> caused by: ").trim()
         );
     }
+}
+
+/// One event's entries as `key=value`, each value decoded from its CBOR.
+fn describe_event(e: &StampedEvent) -> String {
+    let entries: Vec<String> = e
+        .event
+        .entries
+        .iter()
+        .map(|entry| format!("{}={}", entry.key, describe_value(&entry.value)))
+        .collect();
+    format!("event from f0{}: {}", e.emitter, entries.join(" "))
+}
+
+fn describe_value(bytes: &[u8]) -> String {
+    if let Ok(s) = from_slice::<String>(bytes) {
+        return s;
+    }
+    if let Ok(b) = from_slice::<bool>(bytes) {
+        return b.to_string();
+    }
+    if let Ok(n) = from_slice::<i64>(bytes) {
+        return n.to_string();
+    }
+    if let Ok(c) = from_slice::<Option<Cid>>(bytes) {
+        return c.map_or("null".to_string(), |c| c.to_string());
+    }
+    if let Ok(t) = from_slice::<TokenAmount>(bytes) {
+        return format!("{t} FIL");
+    }
+    format!("{bytes:?}")
 }
 
 fn run() -> anyhow::Result<()> {
@@ -146,10 +184,20 @@ fn run() -> anyhow::Result<()> {
         &r,
     );
 
+    // A storage provider: a BLS worker, a miner through the power actor (FIP-0077 deposit sent
+    // along), one pre-commitment, and the pre-commitment expiring unproven in cron.
+    let policy = miner::policy()?;
+    let worker = miner::bls_address(1);
+    let r = vm.apply(&Msg::new(alice, worker, METHOD_SEND).value(fil(10)))?;
+    show(
+        &vm,
+        "the worker's BLS key address gets 10 FIL (new account)",
+        &r,
+    );
     let create = fil_actor_power::CreateMinerParams {
         owner: alice,
-        worker: alice,
-        window_post_proof_type: RegisteredPoStProof::StackedDRGWindow2KiBV1P1,
+        worker,
+        window_post_proof_type: miner::POST_PROOF,
         peer: b"demo-peer".to_vec(),
         multiaddrs: vec![],
     };
@@ -159,9 +207,74 @@ fn run() -> anyhow::Result<()> {
             STORAGE_POWER_ACTOR_ADDR,
             fil_actor_power::Method::CreateMiner as u64,
         )
-        .params(&create)?,
+        .params(&create)?
+        .value(fil(10)),
     )?;
-    show(&vm, "CreateMiner (the miner slot is still a stand-in)", &r);
+    let created: fil_actor_power::CreateMinerReturn = r.ret_as()?;
+    let m = miner::MinerAddrs {
+        owner: alice,
+        worker,
+        miner: created.id_address,
+        miner_id: created.id_address.id()?,
+    };
+    show(
+        &vm,
+        &format!("CreateMiner with 10 FIL: miner {}", m.miner),
+        &r,
+    );
+    vm.advance_epoch(vm.epoch() + 5)?;
+
+    let max_prove = fil_actor_miner::max_prove_commit_duration(&policy, miner::SEAL_PROOF)
+        .ok_or_else(|| anyhow::anyhow!("no prove-commit window"))?;
+    let expiration = vm.epoch() + max_prove + policy.min_sector_expiration + 10 * 2880;
+    let info = miner::precommit_info(&vm, 7, expiration, None);
+    let r = vm.apply(
+        &Msg::new(
+            worker,
+            m.miner,
+            fil_actor_miner::Method::PreCommitSectorBatch2 as u64,
+        )
+        .params(&fil_actor_miner::PreCommitSectorBatchParams2 {
+            sectors: vec![info],
+        })?
+        .value(fil(1)),
+    )?;
+    show(&vm, "the worker pre-commits sector 7", &r);
+
+    let r = vm.apply(
+        &Msg::new(
+            bob,
+            m.miner,
+            fil_actor_miner::GENERATE_SECTOR_STATUS_INFO_METHOD,
+        )
+        .params(&fil_actor_miner::GenerateSectorStatusInfoParams { sector_number: 7 })?,
+    )?;
+    let status: fil_actor_miner::GenerateSectorStatusInfoReturn = r.ret_as()?;
+    show(
+        &vm,
+        &format!(
+            "f0{bob_id} asks GenerateSectorStatusInfo(7): {:?}",
+            status.status
+        ),
+        &r,
+    );
+
+    let st: fil_actor_miner::State = test_vm::actor_state(&vm, m.miner_id)?;
+    let due = st
+        .quant_spec_every_deadline(&policy)
+        .quantize_up(vm.epoch() + max_prove + policy.expired_pre_commit_clean_up_delay);
+    vm.advance_epoch(due + policy.wpost_challenge_window)?;
+    println!(
+        "{:>5}  ... {} epochs later, sector 7 was never proven",
+        vm.epoch(),
+        due + policy.wpost_challenge_window - 6
+    );
+    let r = vm.advance_epoch(vm.epoch() + 1)?;
+    show(
+        &vm,
+        "cron tick: the miner's deadline cron forfeits the deposit",
+        &r,
+    );
 
     let carol_id = vm.resolve(&carol)?.unwrap_or_default();
     println!(

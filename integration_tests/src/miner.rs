@@ -1,0 +1,144 @@
+//! A storage provider's steps as messages, written once for every scenario and the demo: a BLS
+//! worker account, a miner created through the power actor, and pre-commitments, each asserting
+//! that the message succeeded.
+
+use anyhow::{anyhow, ensure, Context};
+use cid::multihash::Multihash;
+use cid::Cid;
+use fil_actor_miner::{
+    CompactCommD, Method as MinerMethod, PreCommitSectorBatchParams2, SectorPreCommitInfo,
+};
+use fil_actor_power::{CreateMinerParams, CreateMinerReturn, Method as PowerMethod};
+use fil_actors_runtime::builtin::STORAGE_POWER_ACTOR_ADDR;
+use fil_actors_runtime::runtime::Policy;
+use fvm_ipld_encoding::BytesDe;
+use fvm_shared::address::Address;
+use fvm_shared::clock::ChainEpoch;
+use fvm_shared::commcid::{FIL_COMMITMENT_SEALED, POSEIDON_BLS12_381_A1_FC1};
+use fvm_shared::econ::TokenAmount;
+use fvm_shared::error::ExitCode;
+use fvm_shared::sector::{RegisteredPoStProof, RegisteredSealProof, SectorNumber};
+use fvm_shared::{ActorID, METHOD_SEND};
+use test_vm::{bundle, MessageResult, Msg, VM};
+
+/// The proofs of the test bundle's 2 KiB sectors.
+pub const SEAL_PROOF: RegisteredSealProof = RegisteredSealProof::StackedDRG2KiBV1P1;
+pub const POST_PROOF: RegisteredPoStProof = RegisteredPoStProof::StackedDRGWindow2KiBV1P1;
+
+/// The policy of the network the test bundle was built for.
+pub fn policy() -> anyhow::Result<Policy> {
+    let network = bundle()?.network;
+    Policy::for_network(network).ok_or_else(|| anyhow!("no policy for network {network}"))
+}
+
+/// The key address of BLS account `i` (a fixed fake key; the test VM checks no signatures).
+pub fn bls_address(i: u8) -> Address {
+    Address::new_bls(&[i; 48]).expect("48 bytes make a BLS address")
+}
+
+/// A sealed-sector commitment (CommR) CID, distinct per `seed`.
+pub fn sealed_cid(seed: u8) -> Cid {
+    let digest =
+        Multihash::wrap(POSEIDON_BLS12_381_A1_FC1, &[seed; 32]).expect("32 bytes fit a multihash");
+    Cid::new_v1(FIL_COMMITMENT_SEALED, digest)
+}
+
+/// Applies `msg` and requires exit code 0.
+pub fn apply_ok(vm: &mut dyn VM, msg: &Msg) -> anyhow::Result<MessageResult> {
+    let result = vm.apply(msg)?;
+    ensure!(
+        result.code == ExitCode::OK,
+        "message {} -> {} method {} failed with {}: {}",
+        msg.from,
+        msg.to,
+        msg.method,
+        result.code,
+        result.failure.clone().unwrap_or_default()
+    );
+    Ok(result)
+}
+
+/// A miner and the accounts that run it.
+pub struct MinerAddrs {
+    pub owner: Address,
+    /// The worker's BLS key address.
+    pub worker: Address,
+    pub miner: Address,
+    pub miner_id: ActorID,
+}
+
+/// Creates the worker's BLS account with a transfer from `owner`, then a miner through the
+/// power actor, sending `deposit` with `CreateMiner` (FIP-0077).
+pub fn create_miner(
+    vm: &mut dyn VM,
+    owner: Address,
+    worker_seed: u8,
+    deposit: TokenAmount,
+) -> anyhow::Result<MinerAddrs> {
+    let worker = bls_address(worker_seed);
+    apply_ok(
+        vm,
+        &Msg::new(owner, worker, METHOD_SEND).value(TokenAmount::from_whole(10)),
+    )?;
+    let params = CreateMinerParams {
+        owner,
+        worker,
+        window_post_proof_type: POST_PROOF,
+        peer: b"12D3KooW-test-peer".to_vec(),
+        multiaddrs: vec![BytesDe(b"/ip4/127.0.0.1/tcp/1234".to_vec())],
+    };
+    let ret: CreateMinerReturn = apply_ok(
+        vm,
+        &Msg::new(
+            owner,
+            STORAGE_POWER_ACTOR_ADDR,
+            PowerMethod::CreateMiner as u64,
+        )
+        .params(&params)?
+        .value(deposit),
+    )?
+    .ret_as()?;
+    let miner_id = ret
+        .id_address
+        .id()
+        .context("CreateMiner returns an ID address")?;
+    Ok(MinerAddrs {
+        owner,
+        worker,
+        miner: ret.id_address,
+        miner_id,
+    })
+}
+
+/// A pre-commitment of a sector without deal IDs, sealed at the previous epoch.
+pub fn precommit_info(
+    vm: &dyn VM,
+    sector_number: SectorNumber,
+    expiration: ChainEpoch,
+    unsealed: Option<Cid>,
+) -> SectorPreCommitInfo {
+    SectorPreCommitInfo {
+        seal_proof: SEAL_PROOF,
+        sector_number,
+        sealed_cid: sealed_cid(sector_number as u8),
+        seal_rand_epoch: vm.epoch() - 1,
+        deal_ids: vec![],
+        expiration,
+        unsealed_cid: CompactCommD::new(unsealed),
+    }
+}
+
+/// The worker pre-commits `sectors`, sending `value` to cover the deposits.
+pub fn precommit(
+    vm: &mut dyn VM,
+    m: &MinerAddrs,
+    sectors: Vec<SectorPreCommitInfo>,
+    value: TokenAmount,
+) -> anyhow::Result<MessageResult> {
+    apply_ok(
+        vm,
+        &Msg::new(m.worker, m.miner, MinerMethod::PreCommitSectorBatch2 as u64)
+            .params(&PreCommitSectorBatchParams2 { sectors })?
+            .value(value),
+    )
+}
