@@ -17,16 +17,15 @@ use super::seal_proofs::{
     SectorSealProofInput,
 };
 use super::{
-    burn_funds, consensus_fault_active, controlling_addresses, enroll_cron_event,
+    burn_funds, consensus_fault_active, controlling_addresses, enroll_proving_deadline_cron,
     notify_pledge_changed, validate_expiration,
 };
 use crate::{
     can_prove_commit_ni_seal_proof, daily_proof_fee, deadline_is_mutable, emit, is_sealed_sector,
-    raw_power_for_sector, Actor, CollisionPolicy, CompactCommD, CronEventPayload, DealWeight,
+    raw_power_for_sector, Actor, CollisionPolicy, CompactCommD, DealWeight,
     ProveCommitSectorsNIParams, ProveCommitSectorsNIReturn, SectorNIActivationInfo,
-    SectorOnChainInfo, SectorOnChainInfoFlags, State, CRON_EVENT_PROVING_DEADLINE,
-    MAX_AGGREGATED_SECTORS_NI, MAX_PROVE_COMMIT_NI_RANDOMNESS_LOOKBACK, MAX_SECTOR_NUMBER,
-    MIN_AGGREGATED_SECTORS_NI,
+    SectorOnChainInfo, SectorOnChainInfoFlags, State, MAX_AGGREGATED_SECTORS_NI,
+    MAX_PROVE_COMMIT_NI_RANDOMNESS_LOOKBACK, MAX_SECTOR_NUMBER, MIN_AGGREGATED_SECTORS_NI,
 };
 
 /// The interactive randomness of a non-interactive proof: a fixed value, as the proofs expect.
@@ -166,14 +165,7 @@ impl Actor {
             emit::sector_activated(rt, sector.sector_number, None, &[])?;
         }
         if needs_cron {
-            let deadline = state.deadline_info(policy, curr_epoch);
-            enroll_cron_event(
-                rt,
-                deadline.last(),
-                CronEventPayload {
-                    event_type: CRON_EVENT_PROVING_DEADLINE,
-                },
-            )?;
+            enroll_proving_deadline_cron(rt, &state, curr_epoch)?;
         }
         Ok(ProveCommitSectorsNIReturn {
             activation_results: validation_batch,

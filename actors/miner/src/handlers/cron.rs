@@ -12,7 +12,7 @@ use num_traits::Zero;
 
 use super::termination::{process_early_terminations, schedule_early_termination_work};
 use super::{
-    burn_funds, enroll_cron_event, notify_pledge_changed, process_pending_worker,
+    burn_funds, enroll_proving_deadline_cron, notify_pledge_changed, process_pending_worker,
     request_update_power,
 };
 use crate::emit::{self, FeeApplied, FeeType};
@@ -182,14 +182,7 @@ fn handle_proving_deadline(
     notify_pledge_changed(rt, &pledge_delta)?;
 
     if continue_cron {
-        let next = state.deadline_info(rt.policy(), curr_epoch + 1);
-        enroll_cron_event(
-            rt,
-            next.last(),
-            CronEventPayload {
-                event_type: CRON_EVENT_PROVING_DEADLINE,
-            },
-        )?;
+        enroll_proving_deadline_cron(rt, &state, curr_epoch + 1)?;
     }
 
     // New early terminations (faults that lasted too long): process a batch now and leave the

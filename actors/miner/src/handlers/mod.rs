@@ -256,6 +256,22 @@ pub(crate) fn enroll_cron_event(
     Ok(())
 }
 
+/// Schedules the deadline cron at the last epoch of the deadline open at `epoch`.
+pub(crate) fn enroll_proving_deadline_cron(
+    rt: &impl Runtime,
+    state: &State,
+    epoch: ChainEpoch,
+) -> Result<(), ActorError> {
+    let deadline = state.deadline_info(rt.policy(), epoch);
+    enroll_cron_event(
+        rt,
+        deadline.last(),
+        CronEventPayload {
+            event_type: crate::CRON_EVENT_PROVING_DEADLINE,
+        },
+    )
+}
+
 /// Applies a pending worker change whose effective epoch has come (by the owner's
 /// confirmation or by the deadline cron); otherwise changes nothing.
 pub(crate) fn process_pending_worker(

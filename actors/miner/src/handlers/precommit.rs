@@ -15,14 +15,14 @@ use fvm_shared::econ::TokenAmount;
 use num_traits::Zero;
 
 use super::{
-    burn_funds, consensus_fault_active, controlling_addresses, enroll_cron_event,
+    burn_funds, consensus_fault_active, controlling_addresses, enroll_proving_deadline_cron,
     request_current_epoch_block_reward, request_current_total_power, validate_expiration,
 };
 use crate::{
     can_pre_commit_seal_proof, emit, ext, is_sealed_sector, max_prove_commit_duration,
     pre_commit_deposit_for_power, qa_power_max, sector_deals_max, Actor, CollisionPolicy,
-    CronEventPayload, PreCommitSectorBatchParams2, SectorPreCommitInfo, SectorPreCommitOnChainInfo,
-    State, CRON_EVENT_PROVING_DEADLINE, MAX_SECTOR_NUMBER,
+    PreCommitSectorBatchParams2, SectorPreCommitInfo, SectorPreCommitOnChainInfo, State,
+    MAX_SECTOR_NUMBER,
 };
 
 impl Actor {
@@ -137,14 +137,7 @@ impl Actor {
         burn_funds(rt, fee_to_burn)?;
         state.check_balance_invariants(&rt.current_balance())?;
         if needs_cron {
-            let deadline = state.deadline_info(rt.policy(), curr_epoch);
-            enroll_cron_event(
-                rt,
-                deadline.last(),
-                CronEventPayload {
-                    event_type: CRON_EVENT_PROVING_DEADLINE,
-                },
-            )?;
+            enroll_proving_deadline_cron(rt, &state, curr_epoch)?;
         }
         Ok(())
     }
