@@ -5,6 +5,7 @@
 //! binary uses a subset of it.
 #![allow(dead_code)]
 
+pub mod lifecycle;
 pub mod post;
 
 use fil_actor_miner::emit::{FeeApplied, FeeType};
