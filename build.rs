@@ -43,6 +43,10 @@ const MANIFEST: &[(&str, &str)] = &[
     ("ethaccount", "fil_actor_ethaccount"),
 ];
 
+/// A user actor for tests, compiled with the test network's bundle but left out of its manifest:
+/// the FVM runs it as it runs any contract (`RELAY_ACTOR_WASM`).
+const RELAY_PACKAGE: &str = "fil_test_actor_relay";
+
 /// The crate compiled once per slot that has no implementation yet.
 const UNIMPLEMENTED_PACKAGE: &str = "fil_actor_unimplemented";
 
@@ -111,6 +115,7 @@ fn run() -> Result<()> {
     println!("cargo:rerun-if-env-changed={NETWORK_ENV}");
     for input in [
         "actors",
+        "test_actors",
         "runtime",
         "Cargo.toml",
         "Cargo.lock",
@@ -141,6 +146,11 @@ fn run() -> Result<()> {
         ));
     }
 
+    if !members.contains(RELAY_PACKAGE) {
+        return Err(format!(
+            "{RELAY_PACKAGE} must be a workspace member with the `{ACTOR_FEATURE}` feature"
+        ));
+    }
     let main = build_bundle(&cargo, &root, &out_dir, network, &slots)?;
     // Tests commit sectors without proof parameters, so they run the fake-proofs network; build
     // it too unless it is the network asked for.
@@ -165,6 +175,13 @@ fn run() -> Result<()> {
         test.as_ref().unwrap_or(&main),
         &slots,
     );
+    if let Some(relay) = &test.as_ref().unwrap_or(&main).relay_wasm {
+        let _ = writeln!(
+            info,
+            "/// The test-only relay actor (`{RELAY_PACKAGE}`), compiled for `{TEST_NETWORK}`; not in any manifest.\npub const RELAY_ACTOR_WASM: &[u8] = include_bytes!({:?});",
+            relay.display().to_string()
+        );
+    }
     let info_path = out_dir.join("bundle_info.rs");
     fs::write(&info_path, info).map_err(|e| format!("writing {}: {e}", info_path.display()))?;
     Ok(())
@@ -177,6 +194,8 @@ struct Built {
     root_cid: String,
     cids: Vec<String>,
     sizes: Vec<usize>,
+    /// The relay test actor's module, built with the test network only.
+    relay_wasm: Option<PathBuf>,
 }
 
 /// Compiles every slot's module for `network` and packs them into
@@ -207,13 +226,17 @@ fn build_bundle(
 
     // All implemented actors in one cargo run, so their shared dependencies build once, in
     // parallel.
-    let packages: Vec<&str> = slots
+    let mut packages: Vec<&str> = slots
         .iter()
         .filter_map(|slot| match slot.source {
             Source::Crate(package) => Some(package),
             Source::Unimplemented => None,
         })
         .collect();
+    let with_relay = network == TEST_NETWORK;
+    if with_relay {
+        packages.push(RELAY_PACKAGE);
+    }
     if !packages.is_empty() {
         let mut cmd = wasm_build(cargo, root, &wasm_target_dir, network);
         for package in &packages {
@@ -242,6 +265,16 @@ fn build_bundle(
             .map_err(|e| format!("copying {} to {}: {e}", built.display(), dest.display()))?;
         sizes.push(check_wasm(&dest)?);
     }
+    let relay_wasm = if with_relay {
+        let built = wasm_out.join(format!("{RELAY_PACKAGE}.wasm"));
+        let dest = staged.join(format!("{RELAY_PACKAGE}.wasm"));
+        fs::copy(&built, &dest)
+            .map_err(|e| format!("copying {} to {}: {e}", built.display(), dest.display()))?;
+        check_wasm(&dest)?;
+        Some(dest)
+    } else {
+        None
+    };
     drop(lock);
 
     // Pack the modules, in manifest order, into the CAR.
@@ -280,6 +313,7 @@ fn build_bundle(
         root_cid,
         cids,
         sizes,
+        relay_wasm,
     })
 }
 

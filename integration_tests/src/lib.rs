@@ -4,6 +4,7 @@
 use test_vm::{FvmVM, NativeVM, VM};
 
 pub mod miner;
+pub mod sectors;
 
 /// Runs `scenario` on a fresh native VM and a fresh FVM engine (invariant checks on) and returns
 /// both outputs, native first, for the caller to compare.

@@ -72,8 +72,9 @@ pub fn load_actors<BS: Blockstore>(store: &BS, state_root: &Cid) -> anyhow::Resu
 }
 
 /// Checks the cross-actor invariants of the tree at `state_root`. `code_types` maps each
-/// built-in code CID to its type (from the bundle's manifest). Returns the accumulated
-/// violations; an error means the tree itself could not be read.
+/// built-in code CID to its type (from the bundle's manifest); `user_codes` are the codes of user
+/// actors a test deployed, allowed beside them. Returns the accumulated violations; an error
+/// means the tree itself could not be read.
 ///
 /// `policy` is the network's; `last_tick` is the epoch of the last cron tick (-1 before the
 /// first), which the reward actor's state must have caught up with.
@@ -81,6 +82,7 @@ pub fn check_state_invariants<BS: Blockstore>(
     store: &BS,
     state_root: &Cid,
     code_types: &BTreeMap<Cid, Type>,
+    user_codes: &BTreeSet<Cid>,
     policy: &Policy,
     last_tick: ChainEpoch,
 ) -> anyhow::Result<MessageAccumulator> {
@@ -94,7 +96,7 @@ pub fn check_state_invariants<BS: Blockstore>(
             format!("actor {id} has negative balance {}", actor.balance),
         );
         acc.require(
-            code_types.contains_key(&actor.code),
+            code_types.contains_key(&actor.code) || user_codes.contains(&actor.code),
             format!("actor {id} has code {} outside the bundle", actor.code),
         );
     }
@@ -315,9 +317,16 @@ mod tests {
         let bs = MemoryBlockstore::new();
         let a = Address::new_secp256k1(&[4; 65]).unwrap();
         let root = tree(&bs, &[(a, 100)], &[100]);
-        check_state_invariants(&bs, &root, &codes(), &Policy::default(), -1)
-            .unwrap()
-            .assert_empty();
+        check_state_invariants(
+            &bs,
+            &root,
+            &codes(),
+            &BTreeSet::new(),
+            &Policy::default(),
+            -1,
+        )
+        .unwrap()
+        .assert_empty();
     }
 
     #[test]
@@ -326,7 +335,15 @@ mod tests {
         let a = Address::new_secp256k1(&[4; 65]).unwrap();
         let b = Address::new_secp256k1(&[5; 65]).unwrap();
         let root = tree(&bs, &[(a, 105), (b, 101)], &[7]);
-        let acc = check_state_invariants(&bs, &root, &codes(), &Policy::default(), -1).unwrap();
+        let acc = check_state_invariants(
+            &bs,
+            &root,
+            &codes(),
+            &BTreeSet::new(),
+            &Policy::default(),
+            -1,
+        )
+        .unwrap();
         acc.assert_expected(&[
             &format!("init: address {a} maps to 105, not below next_id 102"),
             &format!("init: address {a} maps to 105, which does not exist"),

@@ -36,6 +36,7 @@ pub mod fvm_engine;
 pub mod genesis;
 pub mod native;
 pub mod trace;
+pub mod user_actors;
 
 pub use bundle::{bundle, BuiltinCodes, Bundle};
 pub use fvm::state_tree::ActorState;
@@ -93,6 +94,9 @@ pub struct MessageResult {
     pub events: Vec<StampedEvent>,
     /// Gas used; only the real FVM measures it.
     pub gas_used: Option<u64>,
+    /// The real FVM's gas charges by name: how many, and their total gas (empty on the native
+    /// VM). `OnActorEvent` is the cost of emitting events.
+    pub gas_charges: BTreeMap<String, (u64, u64)>,
     pub trace: InvocationTrace,
     /// The failure message, when the engine reports one.
     pub failure: Option<String>,
@@ -189,6 +193,7 @@ pub fn check_invariants<V: VM + ?Sized>(vm: &mut V) -> anyhow::Result<MessageAcc
         &StoreRef(vm.store()),
         &root,
         &types,
+        &user_actors::user_codes(),
         &policy,
         vm.last_tick(),
     )

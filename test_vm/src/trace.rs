@@ -1,6 +1,8 @@
 //! The invocation trace: the tree of calls a message made, with what each returned. The native VM
 //! records it as it runs; the FVM engine rebuilds it from the FVM's execution trace.
 
+use std::collections::BTreeMap;
+
 use fvm::trace::{ExecutionEvent, ExecutionTrace};
 use fvm_ipld_encoding::ipld_block::IpldBlock;
 use fvm_shared::address::Address;
@@ -66,6 +68,23 @@ impl InvocationTrace {
             .map(|t| (t.from, t.to, t.method, t.code, t.send_error))
             .collect()
     }
+}
+
+/// The gas charges of an FVM execution trace, by name: their count and total gas.
+pub fn gas_charges(trace: &ExecutionTrace) -> BTreeMap<String, (u64, u64)> {
+    // Summed in milligas, the FVM's unit, and rounded up once per name.
+    let mut milligas: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+    for event in trace {
+        if let ExecutionEvent::GasCharge(charge) = event {
+            let entry = milligas.entry(charge.name.to_string()).or_default();
+            entry.0 += 1;
+            entry.1 += charge.total().as_milligas();
+        }
+    }
+    milligas
+        .into_iter()
+        .map(|(name, (count, mg))| (name, (count, mg.div_ceil(1000))))
+        .collect()
 }
 
 /// Rebuilds the call tree of an FVM execution trace. Returns `None` when the trace holds no call

@@ -9,6 +9,7 @@ mod registry;
 mod runtime;
 
 use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use anyhow::anyhow;
@@ -255,6 +256,7 @@ impl VM for NativeVM {
                 ret: None,
                 events: vec![],
                 gas_used: None,
+                gas_charges: BTreeMap::new(),
                 trace,
                 failure: Some(why),
             })
@@ -312,6 +314,7 @@ impl VM for NativeVM {
             ret: trace.ret.clone(),
             events: top.events.into_inner(),
             gas_used: None,
+            gas_charges: BTreeMap::new(),
             trace,
             failure: None,
         })

@@ -12,6 +12,7 @@ use fvm_shared::MethodNum;
 
 use super::InvocationCtx;
 use crate::bundle::bundle;
+use crate::user_actors::relay_code;
 
 type Invoker =
     fn(&InvocationCtx, MethodNum, Option<IpldBlock>) -> Result<Option<IpldBlock>, ActorError>;
@@ -50,18 +51,25 @@ pub(super) fn dispatch(
     params: Option<IpldBlock>,
 ) -> anyhow::Result<(ExitCode, Option<IpldBlock>)> {
     let bundle = bundle()?;
-    let Some(typ) = bundle.codes.type_of(code) else {
-        return Err(anyhow::anyhow!("code {code} is not a built-in actor"));
-    };
-    // The placeholder and the stand-ins reject every message.
-    if typ == Type::Placeholder || !bundle.is_implemented(typ) {
-        return Ok((ExitCode::USR_UNHANDLED_MESSAGE, None));
-    }
-    let Some((invoker, _)) = native(typ) else {
-        return Err(anyhow::anyhow!(
-            "the bundle implements {} but test_vm has no native code for it: add it to native/registry.rs",
-            typ.name()
-        ));
+    let invoker: Invoker = if *code == relay_code() {
+        invoke::<fil_test_actor_relay::Actor>
+    } else {
+        let Some(typ) = bundle.codes.type_of(code) else {
+            return Err(anyhow::anyhow!(
+                "code {code} is neither built in nor a known user actor"
+            ));
+        };
+        // The placeholder and the stand-ins reject every message.
+        if typ == Type::Placeholder || !bundle.is_implemented(typ) {
+            return Ok((ExitCode::USR_UNHANDLED_MESSAGE, None));
+        }
+        let Some((invoker, _)) = native(typ) else {
+            return Err(anyhow::anyhow!(
+                "the bundle implements {} but test_vm has no native code for it: add it to native/registry.rs",
+                typ.name()
+            ));
+        };
+        invoker
     };
     let result = invoker(rt, method, params);
     if let Some(fatal) = rt.take_fatal() {

@@ -1,0 +1,180 @@
+//! Sector status read by a contract: a user actor deployed outside the bundle's manifest (the
+//! relay, neither built in nor one of the miner's addresses) calls all five sector-status methods
+//! of a miner on both engines, as a Solidity contract would through the FEVM. Every answer and
+//! exit code is asserted, and the miner's state does not move.
+
+use cid::Cid;
+use fil_actor_miner::{
+    GenerateSectorStatusInfoParams, GenerateSectorStatusInfoReturn, GetSectorExpirationParams,
+    SectorLocation, SectorStatusCode, ValidateSectorStatusParams, GENERATE_SECTOR_LOCATION_METHOD,
+    GENERATE_SECTOR_STATUS_INFO_METHOD, GET_NOMINAL_SECTOR_EXPIRATION_METHOD,
+    GET_SECTOR_EXPIRATION_METHOD, VALIDATE_SECTOR_STATUS_METHOD,
+};
+use fil_actors_integration_tests::miner::{apply_ok, create_miner};
+use fil_actors_integration_tests::on_both_engines;
+use fil_actors_integration_tests::sectors::install_sectors;
+use fvm_ipld_encoding::{from_slice, to_vec, RawBytes};
+use fvm_shared::address::Address;
+use fvm_shared::econ::TokenAmount;
+use fvm_shared::error::ExitCode;
+use fvm_shared::MethodNum;
+use serde::Serialize;
+use test_vm::genesis::genesis;
+use test_vm::user_actors::{deploy_relay, RelayMethod, RelayParams, RelayReturn};
+use test_vm::{Msg, VM};
+
+const RELAY_ID: u64 = 5000;
+
+fn aux(deadline: i64, partition: i64) -> Vec<u8> {
+    SectorLocation {
+        deadline,
+        partition,
+    }
+    .to_aux_data()
+    .unwrap()
+}
+
+/// One call from an account through the relay: the callee's exit code and return bytes.
+fn via_relay(
+    vm: &mut dyn VM,
+    from: Address,
+    to: Address,
+    method: MethodNum,
+    params: RawBytes,
+) -> (ExitCode, Vec<u8>) {
+    let relay = Address::new_id(RELAY_ID);
+    let ret: RelayReturn = apply_ok(
+        vm,
+        &Msg::new(from, relay, RelayMethod::Relay as u64)
+            .params(&RelayParams {
+                to,
+                method,
+                params,
+                value: TokenAmount::from_atto(0),
+            })
+            .unwrap(),
+    )
+    .unwrap()
+    .ret_as()
+    .unwrap();
+    (ExitCode::new(ret.exit_code), ret.ret.to_vec())
+}
+
+fn cbor<T: Serialize>(v: &T) -> RawBytes {
+    RawBytes::new(to_vec(v).unwrap())
+}
+
+#[derive(Debug, PartialEq)]
+struct Outcome {
+    answers: Vec<(ExitCode, Vec<u8>)>,
+    expiration: i64,
+    miner_head_unchanged: bool,
+    root: Cid,
+}
+
+fn scenario(vm: &mut dyn VM) -> Outcome {
+    let g = genesis(
+        vm,
+        &[TokenAmount::from_whole(1000), TokenAmount::from_whole(10)],
+    )
+    .unwrap();
+    let (owner, _) = g.accounts[0];
+    let (reader, _) = g.accounts[1];
+    let m = create_miner(vm, owner, 1, TokenAmount::from_whole(10)).unwrap();
+    // Deadline 3, partitions of two: sectors 1 and 2 in partition 0, 3 in partition 1.
+    let expiration = install_sectors(vm, m.miner_id, 3, 1..=3, 600_000).unwrap();
+    deploy_relay(vm, RELAY_ID).unwrap();
+    let head = vm.actor(m.miner_id).unwrap().unwrap().state;
+
+    let generate = |n| cbor(&GenerateSectorStatusInfoParams { sector_number: n });
+    let validate = |n, status, aux_data| {
+        cbor(&ValidateSectorStatusParams {
+            sector_number: n,
+            status,
+            aux_data,
+        })
+    };
+    let expiration_of = |n, aux_data| {
+        cbor(&GetSectorExpirationParams {
+            sector_number: n,
+            aux_data,
+        })
+    };
+    let calls: Vec<(MethodNum, RawBytes)> = vec![
+        (GENERATE_SECTOR_STATUS_INFO_METHOD, generate(2)),
+        (GENERATE_SECTOR_LOCATION_METHOD, generate(3)),
+        (GENERATE_SECTOR_STATUS_INFO_METHOD, generate(99)),
+        (VALIDATE_SECTOR_STATUS_METHOD, validate(2, 1, aux(3, 0))),
+        (VALIDATE_SECTOR_STATUS_METHOD, validate(2, 2, aux(3, 0))),
+        (VALIDATE_SECTOR_STATUS_METHOD, validate(99, 0, aux(-1, -1))),
+        (VALIDATE_SECTOR_STATUS_METHOD, validate(3, 1, aux(3, 0))),
+        (VALIDATE_SECTOR_STATUS_METHOD, validate(2, 9, aux(3, 0))),
+        (VALIDATE_SECTOR_STATUS_METHOD, validate(2, 1, aux(48, 0))),
+        (GET_SECTOR_EXPIRATION_METHOD, expiration_of(1, aux(3, 0))),
+        (GET_SECTOR_EXPIRATION_METHOD, expiration_of(99, aux(-1, -1))),
+        (GET_NOMINAL_SECTOR_EXPIRATION_METHOD, cbor(&3u64)),
+        (GET_NOMINAL_SECTOR_EXPIRATION_METHOD, cbor(&99u64)),
+        (VALIDATE_SECTOR_STATUS_METHOD, cbor(&(2u64, "live", 3u8))),
+    ];
+    let answers = calls
+        .into_iter()
+        .map(|(method, params)| via_relay(vm, reader, m.miner, method, params))
+        .collect();
+    Outcome {
+        answers,
+        expiration,
+        miner_head_unchanged: vm.actor(m.miner_id).unwrap().unwrap().state == head,
+        root: vm.state_root().unwrap(),
+    }
+}
+
+fn generated(status: SectorStatusCode, deadline: i64, partition: i64) -> (ExitCode, Vec<u8>) {
+    let ret = GenerateSectorStatusInfoReturn {
+        status,
+        aux_data: aux(deadline, partition),
+    };
+    (ExitCode::OK, to_vec(&ret).unwrap())
+}
+
+fn ok<T: Serialize>(v: &T) -> (ExitCode, Vec<u8>) {
+    (ExitCode::OK, to_vec(v).unwrap())
+}
+
+#[test]
+fn a_contract_reads_sector_status_on_both_engines() {
+    let (native, fvm) = on_both_engines(scenario);
+    let e = native.expiration;
+    let expected = vec![
+        generated(SectorStatusCode::Live, 3, 0),
+        generated(SectorStatusCode::Live, 3, 1),
+        generated(SectorStatusCode::Dead, -1, -1),
+        ok(&true),
+        // Live but not faulty: the Faulty claim is false.
+        ok(&false),
+        ok(&true),
+        // Sector 3 is in partition 1: the location is stale.
+        (ExitCode::USR_NOT_FOUND, vec![]),
+        // Unknown status code, out-of-range deadline.
+        (ExitCode::USR_ILLEGAL_ARGUMENT, vec![]),
+        (ExitCode::USR_ILLEGAL_ARGUMENT, vec![]),
+        ok(&e),
+        // A dead sector has no expiration to vouch for.
+        (ExitCode::USR_FORBIDDEN, vec![]),
+        ok(&e),
+        (ExitCode::USR_NOT_FOUND, vec![]),
+        // Well-formed CBOR of the wrong shape (the FVM refuses to carry malformed CBOR at all).
+        (ExitCode::USR_SERIALIZATION, vec![]),
+    ];
+    // Failed calls may carry no return; compare codes everywhere and bytes on success.
+    assert_eq!(native.answers.len(), expected.len());
+    for (i, (got, want)) in native.answers.iter().zip(&expected).enumerate() {
+        assert_eq!(got.0, want.0, "call {i}: exit code");
+        if want.0 == ExitCode::OK {
+            assert_eq!(got.1, want.1, "call {i}: return");
+        }
+    }
+    let expiration: i64 = from_slice(&native.answers[9].1).unwrap();
+    assert_eq!(expiration, e);
+    assert!(native.miner_head_unchanged);
+    assert_eq!(native, fvm);
+}
