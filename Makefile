@@ -5,6 +5,7 @@
 #   make test                                                      fmt check, clippy, all tests
 #   make check                                                     fmt check and clippy only
 #   make costs                                                     off-chain cost report of the miner's read paths
+#   make gas                                                       real-FVM gas report: sector status on small and large miners, event emission
 
 SHELL := /bin/bash
 CARGO ?= cargo
@@ -15,7 +16,7 @@ else
 BUNDLE_CAR ?= output/builtin-actors-$(NETWORK).car
 endif
 
-.PHONY: demo bundle test check fmt clippy wasm-target costs
+.PHONY: demo bundle test check fmt clippy wasm-target costs gas
 
 # The actors compile to this target inside the bundle's build script.
 wasm-target:
@@ -46,3 +47,8 @@ clippy: wasm-target
 # FIP-0067 initialization on 100,000 (release build).
 costs:
 	$(CARGO) run --locked --release -q -p fil_actor_miner --example off_chain_costs
+
+# Real-FVM gas of the sector-status methods on miners of 1, 100 and 1,000 partitions, and of one
+# event emission of each kind measured so far.
+gas: wasm-target
+	$(CARGO) run --locked -q -p fil_actors_integration_tests --bin status_gas
