@@ -24,6 +24,9 @@ pub const NETWORK_NAME: &str = env!("FIL_ACTORS_NETWORK");
 /// The networks this project builds bundles for, in the order the README lists them.
 pub const NETWORKS: [&str; 7] = include!("networks.in");
 
+/// The FIP-0067 start epoch of the `testing-fake-proofs` network.
+pub const TEST_REPLACEMENT_SEALING_START: ChainEpoch = 200_000;
+
 /// A set of proof types, by their registered numbers.
 #[derive(Debug, Default, PartialEq, Eq, Clone)]
 pub struct ProofSet(BTreeSet<i64>);
@@ -290,6 +293,19 @@ impl Policy {
         })
     }
 
+    /// The network the test engines run: the testing preset, with the FIP-0067 replacement-sealing
+    /// timeline started at epoch 200,000 and shortened (5-day grace, 90-day target), so that
+    /// scenarios can reach it (`replacement-sealing.md`: "tested with a start epoch set in the
+    /// test policy"). Before that epoch it behaves exactly as `testing`.
+    pub fn testing_fake_proofs() -> Policy {
+        Policy {
+            replacement_sealing_start_epoch: Some(TEST_REPLACEMENT_SEALING_START),
+            replacement_sealing_grace_period: 5 * EPOCHS_IN_DAY,
+            replacement_sealing_deactivation_target: 90 * EPOCHS_IN_DAY,
+            ..Self::testing()
+        }
+    }
+
     /// The preset of a named network, or `None` for a name this project does not build.
     pub fn for_network(name: &str) -> Option<Policy> {
         let sizes_large: &'static [SectorSize] = &[SectorSize::_32GiB, SectorSize::_64GiB];
@@ -297,7 +313,8 @@ impl Policy {
             &[SectorSize::_512MiB, SectorSize::_32GiB, SectorSize::_64GiB];
         let traits = match name {
             "mainnet" => return Some(Self::mainnet()),
-            "testing" | "testing-fake-proofs" => return Some(Self::testing()),
+            "testing" => return Some(Self::testing()),
+            "testing-fake-proofs" => return Some(Self::testing_fake_proofs()),
             "calibrationnet" => NetworkTraits {
                 sector_sizes: sizes_large,
                 minimum_consensus_power: 32 << 30,
@@ -414,8 +431,14 @@ mod tests {
         assert_eq!(Policy::for_network("nonet"), None);
         assert_eq!(
             Policy::for_network("testing-fake-proofs"),
-            Some(Policy::testing())
+            Some(Policy {
+                replacement_sealing_start_epoch: Some(200_000),
+                replacement_sealing_grace_period: 14_400,
+                replacement_sealing_deactivation_target: 259_200,
+                ..Policy::testing()
+            })
         );
+        assert_eq!(Policy::testing().replacement_sealing_start_epoch, None);
         assert_eq!(
             Policy::for_network("calibrationnet")
                 .unwrap()
