@@ -3,7 +3,10 @@
 
 use test_vm::{FvmVM, NativeVM, VM};
 
+pub mod life;
 pub mod miner;
+pub mod post;
+pub mod sector_status;
 
 /// Runs `scenario` on a fresh native VM and a fresh FVM engine (invariant checks on) and returns
 /// both outputs, native first, for the caller to compare.
