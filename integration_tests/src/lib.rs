@@ -3,7 +3,10 @@
 
 use test_vm::{FvmVM, NativeVM, VM};
 
+pub mod life;
 pub mod miner;
+pub mod post;
+pub mod sector_status;
 pub mod sectors;
 
 /// Runs `scenario` on a fresh native VM and a fresh FVM engine (invariant checks on) and returns

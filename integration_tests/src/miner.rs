@@ -1,24 +1,30 @@
 //! A storage provider's steps as messages, written once for every scenario and the demo: a BLS
-//! worker account, a miner created through the power actor, and pre-commitments, each asserting
-//! that the message succeeded.
+//! worker account, a miner created through the power actor, pre-commitments, prove-commitments
+//! with fake seal proofs and direct data onboarding pieces, and the worker's other messages,
+//! each asserting that the message succeeded.
 
 use anyhow::{anyhow, ensure, Context};
 use cid::multihash::Multihash;
 use cid::Cid;
 use fil_actor_miner::{
-    CompactCommD, Method as MinerMethod, PreCommitSectorBatchParams2, SectorPreCommitInfo,
+    CompactCommD, Method as MinerMethod, PieceActivationManifest, PreCommitSectorBatchParams2,
+    ProveCommitSectors3Params, SectorActivationManifest, SectorPreCommitInfo,
 };
 use fil_actor_power::{CreateMinerParams, CreateMinerReturn, Method as PowerMethod};
 use fil_actors_runtime::builtin::STORAGE_POWER_ACTOR_ADDR;
 use fil_actors_runtime::runtime::Policy;
-use fvm_ipld_encoding::BytesDe;
+use fvm_ipld_encoding::{BytesDe, RawBytes};
 use fvm_shared::address::Address;
 use fvm_shared::clock::ChainEpoch;
-use fvm_shared::commcid::{FIL_COMMITMENT_SEALED, POSEIDON_BLS12_381_A1_FC1};
+use fvm_shared::commcid::{
+    piece_commitment_v1_to_cid, FIL_COMMITMENT_SEALED, POSEIDON_BLS12_381_A1_FC1,
+};
 use fvm_shared::econ::TokenAmount;
 use fvm_shared::error::ExitCode;
+use fvm_shared::piece::PaddedPieceSize;
 use fvm_shared::sector::{RegisteredPoStProof, RegisteredSealProof, SectorNumber};
 use fvm_shared::{ActorID, METHOD_SEND};
+use serde::Serialize;
 use test_vm::{bundle, MessageResult, Msg, VM};
 
 /// The proofs of the test bundle's 2 KiB sectors.
@@ -41,6 +47,53 @@ pub fn sealed_cid(seed: u8) -> Cid {
     let digest =
         Multihash::wrap(POSEIDON_BLS12_381_A1_FC1, &[seed; 32]).expect("32 bytes fit a multihash");
     Cid::new_v1(FIL_COMMITMENT_SEALED, digest)
+}
+
+/// A piece commitment (CommP) CID (fil-commitment-unsealed, sha2-256-trunc254-padded),
+/// distinct per `seed`; the last byte's top two bits are clear, so it is a field element as a
+/// real CommP is.
+pub fn piece_cid(seed: u8) -> Cid {
+    let mut commitment = [seed; 32];
+    commitment[31] &= 0x3f;
+    piece_commitment_v1_to_cid(&commitment).expect("32 bytes make a piece commitment")
+}
+
+/// A piece for direct data onboarding (FIP-0076): no verified allocation, no notification.
+pub fn ddo_piece(cid: Cid, size: u64) -> PieceActivationManifest {
+    PieceActivationManifest {
+        cid,
+        size: PaddedPieceSize(size),
+        verified_allocation_key: None,
+        notify: vec![],
+    }
+}
+
+/// `ProveCommitSectors3` for `activations`, one non-empty fake seal proof per sector, every
+/// activation required to succeed.
+pub fn prove_commit_params(
+    activations: Vec<SectorActivationManifest>,
+) -> ProveCommitSectors3Params {
+    let sector_proofs = activations
+        .iter()
+        .map(|a| RawBytes::new(vec![0xc0, a.sector_number as u8]))
+        .collect();
+    ProveCommitSectors3Params {
+        sector_activations: activations,
+        sector_proofs,
+        aggregate_proof: RawBytes::default(),
+        aggregate_proof_type: None,
+        require_activation_success: true,
+        require_notification_success: true,
+    }
+}
+
+/// The worker's message calling `method` of the miner with `params`.
+pub fn worker_message<P: Serialize>(
+    m: &MinerAddrs,
+    method: MinerMethod,
+    params: &P,
+) -> anyhow::Result<Msg> {
+    Msg::new(m.worker, m.miner, method as u64).params(params)
 }
 
 /// Applies `msg` and requires exit code 0.
@@ -75,6 +128,16 @@ pub fn create_miner(
     worker_seed: u8,
     deposit: TokenAmount,
 ) -> anyhow::Result<MinerAddrs> {
+    Ok(create_miner_traced(vm, owner, worker_seed, deposit)?.0)
+}
+
+/// [`create_miner`], also returning the result of the `CreateMiner` message.
+pub fn create_miner_traced(
+    vm: &mut dyn VM,
+    owner: Address,
+    worker_seed: u8,
+    deposit: TokenAmount,
+) -> anyhow::Result<(MinerAddrs, MessageResult)> {
     let worker = bls_address(worker_seed);
     apply_ok(
         vm,
@@ -87,7 +150,7 @@ pub fn create_miner(
         peer: b"12D3KooW-test-peer".to_vec(),
         multiaddrs: vec![BytesDe(b"/ip4/127.0.0.1/tcp/1234".to_vec())],
     };
-    let ret: CreateMinerReturn = apply_ok(
+    let result = apply_ok(
         vm,
         &Msg::new(
             owner,
@@ -96,18 +159,19 @@ pub fn create_miner(
         )
         .params(&params)?
         .value(deposit),
-    )?
-    .ret_as()?;
+    )?;
+    let ret: CreateMinerReturn = result.ret_as()?;
     let miner_id = ret
         .id_address
         .id()
         .context("CreateMiner returns an ID address")?;
-    Ok(MinerAddrs {
+    let m = MinerAddrs {
         owner,
         worker,
         miner: ret.id_address,
         miner_id,
-    })
+    };
+    Ok((m, result))
 }
 
 /// A pre-commitment of a sector without deal IDs, sealed at the previous epoch.

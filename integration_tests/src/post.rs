@@ -1,0 +1,105 @@
+//! Window PoSt as a storage provider builds it on the test network: the chain commitment and the
+//! challenge drawn from the randomness both engines serve (`test_vm::chain`), and the one fake
+//! proof the `testing-fake-proofs` verifier accepts for the challenged sectors
+//! (`fake_proofs::window_post_proof_bytes`).
+
+use anyhow::Context;
+use fil_actor_miner::{
+    DeadlineInfo, PoStPartition, Sectors, State as MinerState, SubmitWindowedPoStParams,
+};
+use fil_actors_runtime::runtime::fake_proofs::window_post_proof_bytes;
+use fil_actors_runtime::runtime::randomness::draw_randomness;
+use fil_actors_runtime::runtime::DomainSeparationTag;
+use fvm_ipld_bitfield::BitField;
+use fvm_shared::address::Address;
+use fvm_shared::clock::ChainEpoch;
+use fvm_shared::randomness::{Randomness, RANDOMNESS_LENGTH};
+use fvm_shared::sector::{PoStProof, SectorInfo};
+use multihash_codetable::{Code, MultihashDigest};
+use test_vm::{actor_state, chain, StoreRef, VM};
+
+use crate::miner::{MinerAddrs, POST_PROOF};
+
+fn blake2b(data: &[u8]) -> [u8; RANDOMNESS_LENGTH] {
+    let mut out = [0u8; RANDOMNESS_LENGTH];
+    out.copy_from_slice(Code::Blake2b256.digest(data).digest());
+    out
+}
+
+/// The ticket randomness a PoSt commits to at `epoch` (no entropy), as the miner draws it.
+pub fn post_chain_commit_rand(epoch: ChainEpoch) -> Randomness {
+    Randomness(
+        draw_randomness(
+            blake2b,
+            &chain::chain_randomness(epoch),
+            DomainSeparationTag::PoStChainCommit,
+            epoch,
+            &[],
+        )
+        .to_vec(),
+    )
+}
+
+/// The beacon randomness a deadline's sectors are challenged with, personalized with the miner's
+/// address.
+pub fn post_challenge_rand(miner: &Address, challenge: ChainEpoch) -> anyhow::Result<Vec<u8>> {
+    let entropy = fvm_ipld_encoding::to_vec(miner).context("encoding the miner's address")?;
+    Ok(draw_randomness(
+        blake2b,
+        &chain::beacon_randomness(challenge),
+        DomainSeparationTag::WindowedPoStChallengeSeed,
+        challenge,
+        &entropy,
+    )
+    .to_vec())
+}
+
+/// The Window PoSt of every partition of `dl` that still holds a live sector, with nothing
+/// skipped. The challenged sectors are those the miner verifies against: every sector of the
+/// posted partitions in number order, with the first proven sector standing in for each one
+/// that is not proven (terminated, or faulty and not recovering).
+pub fn window_post_params(
+    vm: &dyn VM,
+    m: &MinerAddrs,
+    dl: &DeadlineInfo,
+) -> anyhow::Result<SubmitWindowedPoStParams> {
+    let st: MinerState = actor_state(vm, m.miner_id)?;
+    let store = StoreRef(vm.store());
+    let deadline = st.load_deadlines(&store)?.load_deadline(&store, dl.index)?;
+    let mut partitions = Vec::new();
+    let mut all = BitField::new();
+    let mut ignored = BitField::new();
+    deadline.for_each(&store, |index, partition| {
+        if (&partition.sectors - &partition.terminated).is_empty() {
+            return Ok(());
+        }
+        partitions.push(PoStPartition {
+            index,
+            skipped: BitField::new(),
+        });
+        all |= &partition.sectors;
+        ignored |= &partition.terminated;
+        ignored |= &(&partition.faults - &partition.recoveries);
+        Ok(())
+    })?;
+    let challenged: Vec<SectorInfo> = Sectors::load(&store, &st.sectors)?
+        .load_for_proof(&all, &ignored)?
+        .iter()
+        .map(|s| SectorInfo {
+            proof: s.seal_proof,
+            sector_number: s.sector_number,
+            sealed_cid: s.sealed_cid,
+        })
+        .collect();
+    let randomness = post_challenge_rand(&m.miner, dl.challenge)?;
+    Ok(SubmitWindowedPoStParams {
+        deadline: dl.index,
+        partitions,
+        proofs: vec![PoStProof {
+            post_proof: POST_PROOF,
+            proof_bytes: window_post_proof_bytes(&randomness, &challenged)?,
+        }],
+        chain_commit_epoch: dl.challenge,
+        chain_commit_rand: post_chain_commit_rand(dl.challenge),
+    })
+}
