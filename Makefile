@@ -5,7 +5,7 @@
 #   make test                                                      fmt check, clippy, all tests
 #   make check                                                     fmt check and clippy only
 #   make costs                                                     off-chain cost report of the miner's read paths
-#   make gas                                                       real-FVM gas report: sector status on small and large miners, event emission
+#   make gas                                                       real-FVM gas report: a provider's life per method, events, sector status by miner size
 
 SHELL := /bin/bash
 CARGO ?= cargo
@@ -48,7 +48,8 @@ clippy: wasm-target
 costs:
 	$(CARGO) run --locked --release -q -p fil_actor_miner --example off_chain_costs
 
-# Real-FVM gas of the sector-status methods on miners of 1, 100 and 1,000 partitions, and of one
-# event emission of each kind measured so far.
+# Real-FVM gas: every miner method of a storage provider's life and each event emission, then the
+# sector-status methods on miners of 1, 100 and 1,000 partitions.
 gas: wasm-target
+	$(CARGO) run --locked -q -p fil_actors_integration_tests --bin gas_report
 	$(CARGO) run --locked -q -p fil_actors_integration_tests --bin status_gas

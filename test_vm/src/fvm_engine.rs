@@ -25,7 +25,7 @@ use fvm_shared::state::StateTreeVersion;
 use fvm_shared::ActorID;
 
 use crate::bundle::{bundle, BuiltinCodes};
-use crate::trace::{from_fvm, gas_charges, InvocationTrace};
+use crate::trace::{event_gas, from_fvm, gas_charges, InvocationTrace};
 use crate::{chain, MessageKind, MessageResult, Msg, VM};
 
 /// The cron actor's `EpochTick` method.
@@ -219,6 +219,7 @@ impl VM for FvmVM {
             events: ret.events,
             gas_used: Some(receipt.gas_used),
             gas_charges: gas_charges(&ret.exec_trace),
+            event_gas: event_gas(&ret.exec_trace),
             trace,
             failure: ret.failure_info.map(|f| f.to_string()),
         })

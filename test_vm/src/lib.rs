@@ -97,6 +97,9 @@ pub struct MessageResult {
     /// The real FVM's gas charges by name: how many, and their total gas (empty on the native
     /// VM). `OnActorEvent` is the cost of emitting events.
     pub gas_charges: BTreeMap<String, (u64, u64)>,
+    /// The real FVM's `OnActorEvent` charge of each event emitted, in emission order (empty on
+    /// the native VM; failed calls' events are charged but not returned).
+    pub event_gas: Vec<u64>,
     pub trace: InvocationTrace,
     /// The failure message, when the engine reports one.
     pub failure: Option<String>,

@@ -87,6 +87,19 @@ pub fn gas_charges(trace: &ExecutionTrace) -> BTreeMap<String, (u64, u64)> {
         .collect()
 }
 
+/// The gas of each `OnActorEvent` charge (one per event emitted), in order.
+pub fn event_gas(trace: &ExecutionTrace) -> Vec<u64> {
+    trace
+        .iter()
+        .filter_map(|event| match event {
+            ExecutionEvent::GasCharge(charge) if charge.name == "OnActorEvent" => {
+                Some(charge.total().round_up())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 /// Rebuilds the call tree of an FVM execution trace. Returns `None` when the trace holds no call
 /// (the message failed validation before anything ran).
 pub fn from_fvm(trace: &ExecutionTrace) -> Option<InvocationTrace> {

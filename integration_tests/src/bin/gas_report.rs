@@ -67,5 +67,39 @@ fn run() -> anyhow::Result<()> {
             max
         );
     }
+    println!();
+    println!(
+        "Event emission (the FVM's OnActorEvent charge of one event; min and max over the life):"
+    );
+    println!(
+        "{:<28} {:<24} {:>6} {:>10} {:>10}",
+        "event", "first emitted by", "count", "min", "max"
+    );
+    for (event, by, figures) in by_event(&life.gas) {
+        let min = figures.iter().min().copied().unwrap_or_default();
+        let max = figures.iter().max().copied().unwrap_or_default();
+        println!(
+            "{:<28} {:<24} {:>6} {:>10} {:>10}",
+            event,
+            by,
+            figures.len(),
+            min,
+            max
+        );
+    }
     Ok(())
+}
+
+/// Each event type's emission gas, in the order first emitted, with the method that did.
+fn by_event(uses: &[GasUse]) -> Vec<(String, String, Vec<u64>)> {
+    let mut out: Vec<(String, String, Vec<u64>)> = Vec::new();
+    for u in uses {
+        for (event, gas) in &u.events {
+            match out.iter_mut().find(|(e, _, _)| e == event) {
+                Some((_, _, figures)) => figures.push(*gas),
+                None => out.push((event.clone(), u.method.clone(), vec![*gas])),
+            }
+        }
+    }
+    out
 }

@@ -74,6 +74,8 @@ pub struct Step {
 pub struct GasUse {
     pub method: String,
     pub gas: Option<u64>,
+    /// The `$type` of each event the message emitted, and its `OnActorEvent` gas.
+    pub events: Vec<(String, u64)>,
 }
 
 /// The record of a whole life: its steps, and the gas of every message to the miner.
@@ -204,9 +206,17 @@ pub(super) struct Life<'v> {
 
 impl Life<'_> {
     pub(super) fn note_gas(&mut self, method: String, r: &MessageResult) {
+        let types = r.events.iter().map(|e| {
+            e.event
+                .entries
+                .first()
+                .and_then(|entry| fvm_ipld_encoding::from_slice::<String>(&entry.value).ok())
+                .unwrap_or_default()
+        });
         self.gas.push(GasUse {
             method,
             gas: r.gas_used,
+            events: types.zip(r.event_gas.iter().copied()).collect(),
         });
     }
 

@@ -257,6 +257,7 @@ impl VM for NativeVM {
                 events: vec![],
                 gas_used: None,
                 gas_charges: BTreeMap::new(),
+                event_gas: vec![],
                 trace,
                 failure: Some(why),
             })
@@ -315,6 +316,7 @@ impl VM for NativeVM {
             events: top.events.into_inner(),
             gas_used: None,
             gas_charges: BTreeMap::new(),
+            event_gas: vec![],
             trace,
             failure: None,
         })
