@@ -6,6 +6,7 @@ use test_vm::{FvmVM, NativeVM, VM};
 pub mod life;
 pub mod miner;
 pub mod post;
+pub mod report;
 pub mod sector_status;
 pub mod sectors;
 

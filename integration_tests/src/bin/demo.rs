@@ -1,22 +1,20 @@
 //! The demo behind the README's first command: a short life of the network on the real FVM
 //! running the WASM bundle, printed as a timeline a node operator can read without the code.
 //!
-//! It grows with the project: today it shows genesis, value transfers, account creation, the
-//! cron tick, the power actor's getters, a miner created through the power actor, a
-//! pre-commitment with its event, a sector status read by an unrelated account, and the
-//! pre-commitment expiring in cron with its `fee-applied` event.
+//! First genesis, value transfers, account creation, a cron tick and a power getter; then a
+//! storage provider's whole life (`fil_actors_integration_tests::life`) as a timeline of its
+//! milestones with their events and sector statuses, and the gas of each miner method and event.
 
 use std::process::ExitCode;
 
-use cid::Cid;
-use fil_actors_integration_tests::miner;
+use fil_actors_integration_tests::life::provider_life;
+use fil_actors_integration_tests::report::{
+    describe_event, exit_name, print_gas_by_event, print_gas_by_method, print_timeline,
+};
 use fil_actors_runtime::builtin::{CRON_ACTOR_ADDR, STORAGE_POWER_ACTOR_ADDR};
 use fil_builtin_actors_bundle::{BUNDLE, TEST_BUNDLE};
-use fvm_ipld_encoding::from_slice;
 use fvm_shared::address::Address;
 use fvm_shared::econ::TokenAmount;
-use fvm_shared::error::ExitCode as ActorExitCode;
-use fvm_shared::event::StampedEvent;
 use fvm_shared::METHOD_SEND;
 use test_vm::genesis::{account_address, genesis};
 use test_vm::{balance, FvmVM, MessageResult, Msg, VM};
@@ -35,25 +33,6 @@ fn fil(n: u64) -> TokenAmount {
     TokenAmount::from_whole(n)
 }
 
-/// The network's name for an exit code.
-fn exit_name(code: ActorExitCode) -> String {
-    let name = match code.value() {
-        0 => "OK",
-        5 => "SYS_INVALID_RECEIVER",
-        6 => "SYS_INSUFFICIENT_FUNDS",
-        7 => "SYS_OUT_OF_GAS",
-        16 => "USR_ILLEGAL_ARGUMENT",
-        17 => "USR_NOT_FOUND",
-        18 => "USR_FORBIDDEN",
-        19 => "USR_INSUFFICIENT_FUNDS",
-        20 => "USR_ILLEGAL_STATE",
-        21 => "USR_SERIALIZATION",
-        22 => "USR_UNHANDLED_MESSAGE",
-        _ => "",
-    };
-    format!("{} {}", code.value(), name)
-}
-
 fn show(vm: &dyn VM, what: &str, r: &MessageResult) {
     let gas = r.gas_used.map_or("-".to_string(), |g| g.to_string());
     println!(
@@ -69,7 +48,7 @@ fn show(vm: &dyn VM, what: &str, r: &MessageResult) {
         .as_deref()
         .and_then(|f| f.lines().rev().find(|l| !l.trim().is_empty()));
     for e in &r.events {
-        println!("{:>5}  -> {}", "", describe_event(e));
+        println!("{:>5}  -> event {}", "", describe_event(e));
     }
     if let Some(why) = why {
         println!(
@@ -78,36 +57,6 @@ fn show(vm: &dyn VM, what: &str, r: &MessageResult) {
             why.trim_start_matches("--> caused by: ").trim()
         );
     }
-}
-
-/// One event's entries as `key=value`, each value decoded from its CBOR.
-fn describe_event(e: &StampedEvent) -> String {
-    let entries: Vec<String> = e
-        .event
-        .entries
-        .iter()
-        .map(|entry| format!("{}={}", entry.key, describe_value(&entry.value)))
-        .collect();
-    format!("event from f0{}: {}", e.emitter, entries.join(" "))
-}
-
-fn describe_value(bytes: &[u8]) -> String {
-    if let Ok(s) = from_slice::<String>(bytes) {
-        return s;
-    }
-    if let Ok(b) = from_slice::<bool>(bytes) {
-        return b.to_string();
-    }
-    if let Ok(n) = from_slice::<i64>(bytes) {
-        return n.to_string();
-    }
-    if let Ok(c) = from_slice::<Option<Cid>>(bytes) {
-        return c.map_or("null".to_string(), |c| c.to_string());
-    }
-    if let Ok(t) = from_slice::<TokenAmount>(bytes) {
-        return format!("{t} FIL");
-    }
-    format!("{bytes:?}")
 }
 
 fn run() -> anyhow::Result<()> {
@@ -184,98 +133,6 @@ fn run() -> anyhow::Result<()> {
         &r,
     );
 
-    // A storage provider: a BLS worker, a miner through the power actor (FIP-0077 deposit sent
-    // along), one pre-commitment, and the pre-commitment expiring unproven in cron.
-    let policy = miner::policy()?;
-    let worker = miner::bls_address(1);
-    let r = vm.apply(&Msg::new(alice, worker, METHOD_SEND).value(fil(10)))?;
-    show(
-        &vm,
-        "the worker's BLS key address gets 10 FIL (new account)",
-        &r,
-    );
-    let create = fil_actor_power::CreateMinerParams {
-        owner: alice,
-        worker,
-        window_post_proof_type: miner::POST_PROOF,
-        peer: b"demo-peer".to_vec(),
-        multiaddrs: vec![],
-    };
-    let r = vm.apply(
-        &Msg::new(
-            alice,
-            STORAGE_POWER_ACTOR_ADDR,
-            fil_actor_power::Method::CreateMiner as u64,
-        )
-        .params(&create)?
-        .value(fil(10)),
-    )?;
-    let created: fil_actor_power::CreateMinerReturn = r.ret_as()?;
-    let m = miner::MinerAddrs {
-        owner: alice,
-        worker,
-        miner: created.id_address,
-        miner_id: created.id_address.id()?,
-    };
-    show(
-        &vm,
-        &format!("CreateMiner with 10 FIL: miner {}", m.miner),
-        &r,
-    );
-    vm.advance_epoch(vm.epoch() + 5)?;
-
-    let max_prove = fil_actor_miner::max_prove_commit_duration(&policy, miner::SEAL_PROOF)
-        .ok_or_else(|| anyhow::anyhow!("no prove-commit window"))?;
-    let expiration = vm.epoch() + max_prove + policy.min_sector_expiration + 10 * 2880;
-    let info = miner::precommit_info(&vm, 7, expiration, None);
-    let r = vm.apply(
-        &Msg::new(
-            worker,
-            m.miner,
-            fil_actor_miner::Method::PreCommitSectorBatch2 as u64,
-        )
-        .params(&fil_actor_miner::PreCommitSectorBatchParams2 {
-            sectors: vec![info],
-        })?
-        .value(fil(1)),
-    )?;
-    show(&vm, "the worker pre-commits sector 7", &r);
-
-    let r = vm.apply(
-        &Msg::new(
-            bob,
-            m.miner,
-            fil_actor_miner::GENERATE_SECTOR_STATUS_INFO_METHOD,
-        )
-        .params(&fil_actor_miner::GenerateSectorStatusInfoParams { sector_number: 7 })?,
-    )?;
-    let status: fil_actor_miner::GenerateSectorStatusInfoReturn = r.ret_as()?;
-    show(
-        &vm,
-        &format!(
-            "f0{bob_id} asks GenerateSectorStatusInfo(7): {:?}",
-            status.status
-        ),
-        &r,
-    );
-
-    let st: fil_actor_miner::State = test_vm::actor_state(&vm, m.miner_id)?;
-    let due = st
-        .quant_spec_every_deadline(&policy)
-        .quantize_up(vm.epoch() + max_prove + policy.expired_pre_commit_clean_up_delay);
-    vm.advance_epoch(due + policy.wpost_challenge_window)?;
-    println!(
-        "{:>5}  ... {} epochs later, sector 7 was never proven",
-        vm.epoch(),
-        due + policy.wpost_challenge_window - 6
-    );
-    let r = vm.advance_epoch(vm.epoch() + 1)?;
-    show(
-        &vm,
-        "cron tick: the miner's deadline cron forfeits the deposit",
-        &r,
-    );
-
     let carol_id = vm.resolve(&carol)?.unwrap_or_default();
     println!(
         "\nBalances: f0{alice_id} {} FIL, f0{bob_id} {} FIL, f0{carol_id} {} FIL",
@@ -285,6 +142,29 @@ fn run() -> anyhow::Result<()> {
     );
     println!(
         "Invariant checks passed after every step; state root {}",
+        vm.state_root()?
+    );
+
+    println!(
+        "\nA storage provider's life on the real FVM, from a fresh genesis: a miner created through \
+         the power actor, four 2 KiB sectors pre-committed and proven (one with a piece of data), \
+         Window PoSts every proving period, a fault and its recovery, an extension, an early \
+         termination, an on-time expiry and compaction. At each milestone an ordinary account \
+         reads every sector's status as a contract would (GenerateSectorStatusInfo, then \
+         GetSectorExpiration at the location it returned)."
+    );
+    let mut vm = FvmVM::new()?;
+    vm.set_invariant_checks(true);
+    let life = provider_life(&mut vm)?;
+    println!("{:>7}  step", "epoch");
+    print_timeline(&life);
+    println!("\nGas of each miner method in that life (real FVM):");
+    print_gas_by_method(&life.gas)?;
+    println!("\nGas of emitting one event (the FVM's OnActorEvent charge):");
+    print_gas_by_event(&life.gas);
+    println!(
+        "\nEvery step above was checked against exact expected values, and the state invariants \
+         held after every message; final state root {}",
         vm.state_root()?
     );
     Ok(())
