@@ -8,11 +8,14 @@ use std::ops::RangeInclusive;
 use anyhow::anyhow;
 use fil_actor_miner::{CollisionPolicy, SectorOnChainInfo, State};
 use fvm_ipld_bitfield::BitField;
+use fvm_shared::address::Address;
 use fvm_shared::clock::ChainEpoch;
+use fvm_shared::econ::TokenAmount;
 use fvm_shared::ActorID;
+use test_vm::genesis::genesis;
 use test_vm::{get_cbor, put_cbor, StoreRef, VM};
 
-use crate::miner::{policy, sealed_cid, SEAL_PROOF};
+use crate::miner::{create_miner, policy, sealed_cid, MinerAddrs, SEAL_PROOF};
 
 /// Adds sectors `numbers` to deadline `deadline` of the miner at `miner_id`, activated now and
 /// expiring at the deadline's first quantized epoch at or after `expiration`, which it returns.
@@ -67,4 +70,25 @@ pub fn install_sectors(
     let (state, expiration) = head;
     vm.set_actor(miner_id, test_vm::ActorState { state, ..actor })?;
     Ok(expiration)
+}
+
+/// A fresh network with an owner (1,000 FIL) and an unrelated account (10 FIL), and a miner of
+/// the owner's. Returns the miner and the unrelated account, which reads or pokes the miner.
+pub fn miner_and_stranger(vm: &mut dyn VM) -> anyhow::Result<(MinerAddrs, Address)> {
+    let g = genesis(
+        vm,
+        &[TokenAmount::from_whole(1000), TokenAmount::from_whole(10)],
+    )?;
+    let (owner, _) = g.accounts[0];
+    let (stranger, _) = g.accounts[1];
+    let m = create_miner(vm, owner, 1, TokenAmount::from_whole(10))?;
+    Ok((m, stranger))
+}
+
+/// [`miner_and_stranger`] with sectors 1 to 3 in deadline 3 (partition 0 holds 1 and 2,
+/// partition 1 holds 3), expiring at the returned epoch.
+pub fn small_miner(vm: &mut dyn VM) -> anyhow::Result<(MinerAddrs, Address, ChainEpoch)> {
+    let (m, stranger) = miner_and_stranger(vm)?;
+    let expiration = install_sectors(vm, m.miner_id, 3, 1..=3, 600_000)?;
+    Ok((m, stranger, expiration))
 }

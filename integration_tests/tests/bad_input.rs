@@ -9,14 +9,11 @@ use fil_actor_miner::{
     GET_REPLACEMENT_SEALING_STATUS_METHOD, GET_SECTOR_EXPIRATION_METHOD,
     VALIDATE_SECTOR_STATUS_METHOD,
 };
-use fil_actors_integration_tests::miner::create_miner;
 use fil_actors_integration_tests::on_both_engines;
-use fil_actors_integration_tests::sectors::install_sectors;
+use fil_actors_integration_tests::sectors::small_miner;
 use fvm_ipld_encoding::to_vec;
-use fvm_shared::econ::TokenAmount;
 use fvm_shared::error::ExitCode;
 use fvm_shared::MethodNum;
-use test_vm::genesis::genesis;
 use test_vm::{Msg, VM};
 
 /// Every exported method of the miner, and whether it takes parameters.
@@ -69,16 +66,8 @@ struct Outcome {
 }
 
 fn scenario(vm: &mut dyn VM) -> Outcome {
-    let g = genesis(
-        vm,
-        &[TokenAmount::from_whole(1000), TokenAmount::from_whole(10)],
-    )
-    .unwrap();
-    let (owner, _) = g.accounts[0];
-    let (stranger, _) = g.accounts[1];
-    let m = create_miner(vm, owner, 1, TokenAmount::from_whole(10)).unwrap();
     // Deadline 3: sectors 1 and 2 in partition 0, sector 3 in partition 1.
-    install_sectors(vm, m.miner_id, 3, 1..=3, 600_000).unwrap();
+    let (m, stranger, _) = small_miner(vm).unwrap();
     let before = vm.actor(m.miner_id).unwrap().unwrap();
 
     // A CBOR text string fits no method's parameters; methods that take none refuse any.

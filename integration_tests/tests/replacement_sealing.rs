@@ -10,9 +10,9 @@ use fil_actor_miner::{
     State as MinerState, TerminateSectorsParams, TerminationDeclaration,
     GET_REPLACEMENT_SEALING_STATUS_METHOD,
 };
-use fil_actors_integration_tests::miner::{create_miner, policy, worker_message, MinerAddrs};
+use fil_actors_integration_tests::miner::{policy, worker_message, MinerAddrs};
 use fil_actors_integration_tests::on_both_engines;
-use fil_actors_integration_tests::sectors::install_sectors;
+use fil_actors_integration_tests::sectors::{install_sectors, miner_and_stranger};
 use fil_actors_runtime::builtin::BURNT_FUNDS_ACTOR_ID;
 use fil_actors_runtime::runtime::policy::TEST_REPLACEMENT_SEALING_START;
 use fvm_ipld_bitfield::BitField;
@@ -21,7 +21,6 @@ use fvm_shared::clock::ChainEpoch;
 use fvm_shared::econ::TokenAmount;
 use fvm_shared::error::ExitCode;
 use fvm_shared::event::StampedEvent;
-use test_vm::genesis::genesis;
 use test_vm::{actor_state, balance, Msg, VM};
 
 const START: ChainEpoch = TEST_REPLACEMENT_SEALING_START;
@@ -73,14 +72,7 @@ struct Outcome {
 fn scenario(vm: &mut dyn VM) -> Outcome {
     let policy = policy().unwrap();
     assert_eq!(policy.replacement_sealing_start_epoch, Some(START));
-    let g = genesis(
-        vm,
-        &[TokenAmount::from_whole(1000), TokenAmount::from_whole(10)],
-    )
-    .unwrap();
-    let (owner, _) = g.accounts[0];
-    let (reader, _) = g.accounts[1];
-    let m = create_miner(vm, owner, 1, TokenAmount::from_whole(10)).unwrap();
+    let (m, reader) = miner_and_stranger(vm).unwrap();
     // Threshold = 200,000 + 259,200 = 459,200. Deadline 3 holds 1 and 2, expiring after it
     // (old); deadline 4 holds 3 and 4, expiring before it.
     let late = install_sectors(vm, m.miner_id, 3, 1..=2, 600_000).unwrap();

@@ -10,16 +10,15 @@ use fil_actor_miner::{
     GENERATE_SECTOR_STATUS_INFO_METHOD, GET_NOMINAL_SECTOR_EXPIRATION_METHOD,
     GET_SECTOR_EXPIRATION_METHOD, VALIDATE_SECTOR_STATUS_METHOD,
 };
-use fil_actors_integration_tests::miner::{apply_ok, create_miner};
+use fil_actors_integration_tests::miner::apply_ok;
 use fil_actors_integration_tests::on_both_engines;
-use fil_actors_integration_tests::sectors::install_sectors;
+use fil_actors_integration_tests::sectors::small_miner;
 use fvm_ipld_encoding::{from_slice, to_vec, RawBytes};
 use fvm_shared::address::Address;
 use fvm_shared::econ::TokenAmount;
 use fvm_shared::error::ExitCode;
 use fvm_shared::MethodNum;
 use serde::Serialize;
-use test_vm::genesis::genesis;
 use test_vm::user_actors::{deploy_relay, RelayMethod, RelayParams, RelayReturn};
 use test_vm::{Msg, VM};
 
@@ -73,16 +72,8 @@ struct Outcome {
 }
 
 fn scenario(vm: &mut dyn VM) -> Outcome {
-    let g = genesis(
-        vm,
-        &[TokenAmount::from_whole(1000), TokenAmount::from_whole(10)],
-    )
-    .unwrap();
-    let (owner, _) = g.accounts[0];
-    let (reader, _) = g.accounts[1];
-    let m = create_miner(vm, owner, 1, TokenAmount::from_whole(10)).unwrap();
     // Deadline 3, partitions of two: sectors 1 and 2 in partition 0, 3 in partition 1.
-    let expiration = install_sectors(vm, m.miner_id, 3, 1..=3, 600_000).unwrap();
+    let (m, reader, expiration) = small_miner(vm).unwrap();
     deploy_relay(vm, RELAY_ID).unwrap();
     let head = vm.actor(m.miner_id).unwrap().unwrap().state;
 
