@@ -43,7 +43,8 @@ use crate::sector_status::StatusReader;
 
 use harness::*;
 pub use harness::{
-    GasUse, LifeOutcome, Step, DDO_SECTOR, EXPIRING_SECTOR, FAULTY_SECTOR, KEPT_SECTOR, SECTORS,
+    GasUse, LifeOutcome, Step, DDO_SECTOR, EXPIRING_SECTOR, FAULTY_SECTOR, KEPT_SECTOR,
+    READER_RELAY_ID, SECTORS,
 };
 
 /// The whole life on `vm`, from genesis. Fails at the first value that is not the expected one.
@@ -51,9 +52,8 @@ pub fn provider_life(vm: &mut dyn VM) -> anyhow::Result<LifeOutcome> {
     let policy = policy()?;
     let g = genesis(vm, &[fil(10_000), fil(100)])?;
     let (owner, _) = g.accounts[0];
-    let reader = StatusReader {
-        account: g.accounts[1].0,
-    };
+    // The contract that reads sector status: a user actor, driven by the second account.
+    let reader = StatusReader::deploy(vm, g.accounts[1].0, READER_RELAY_ID)?;
 
     // 1. The miner, created through the power actor with the FIP-0077 deposit.
     let figures = Figures::query(vm, reader.account)?;
@@ -242,7 +242,7 @@ pub fn provider_life(vm: &mut dyn VM) -> anyhow::Result<LifeOutcome> {
     // The layout the assignment chose: two deadlines, one partition of two sectors each.
     for &n in &SECTORS {
         let (info, r) = life.reader.generate(life.vm, life.m.miner, n)?;
-        life.note_gas(method_name(r.trace.method), &r);
+        life.note_relayed(&r);
         life.layout
             .insert(n, SectorLocation::from_aux_data(&info.aux_data)?);
     }
@@ -513,14 +513,14 @@ pub fn provider_life(vm: &mut dyn VM) -> anyhow::Result<LifeOutcome> {
         let (valid, r) =
             life.reader
                 .validate(life.vm, life.m.miner, n, SectorStatusCode::Dead, &old)?;
-        life.note_gas(method_name(r.trace.method), &r);
+        life.note_relayed(&r);
         check_eq(
             &format!("stale validation of sector {n}"),
             valid,
             Err(ExitCode::USR_NOT_FOUND),
         )?;
         let (expiration, r) = life.reader.expiration(life.vm, life.m.miner, n, &old)?;
-        life.note_gas(method_name(r.trace.method), &r);
+        life.note_relayed(&r);
         check_eq(
             &format!("stale expiration of sector {n}"),
             expiration,

@@ -149,9 +149,10 @@ fn run() -> anyhow::Result<()> {
         "\nA storage provider's life on the real FVM, from a fresh genesis: a miner created through \
          the power actor, four 2 KiB sectors pre-committed and proven (one with a piece of data), \
          Window PoSts every proving period, a fault and its recovery, an extension, an early \
-         termination, an on-time expiry and compaction. At each milestone an ordinary account \
-         reads every sector's status as a contract would (GenerateSectorStatusInfo, then \
-         GetSectorExpiration at the location it returned)."
+         termination, an on-time expiry and compaction. At each milestone a contract (a user actor \
+         outside the bundle, neither the miner's owner nor its worker) reads every sector's \
+         status: GenerateSectorStatusInfo, then ValidateSectorStatus and GetSectorExpiration at \
+         the location it returned."
     );
     let mut vm = FvmVM::new()?;
     vm.set_invariant_checks(true);

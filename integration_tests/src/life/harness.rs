@@ -28,12 +28,13 @@ use fvm_shared::econ::TokenAmount;
 use fvm_shared::error::ExitCode;
 use fvm_shared::event::{ActorEvent, StampedEvent};
 use fvm_shared::sector::{SectorNumber, SectorSize, StoragePower};
+use fvm_shared::ActorID;
 use serde::Serialize;
 use test_vm::{actor_state, balance, chain, MessageResult, Msg, StoreRef, VM};
 
 use crate::miner::{apply_ok, worker_message, MinerAddrs};
 use crate::post::window_post_params;
-use crate::sector_status::{Answer, StatusRead, StatusReader};
+use crate::sector_status::{Answer, Relayed, StatusRead, StatusReader};
 
 /// Carries the direct-data piece; extended later.
 pub const DDO_SECTOR: SectorNumber = 100;
@@ -44,6 +45,8 @@ pub const KEPT_SECTOR: SectorNumber = 102;
 /// Committed with the shortest lifetime allowed: expires on time.
 pub const EXPIRING_SECTOR: SectorNumber = 103;
 pub const SECTORS: [SectorNumber; 4] = [DDO_SECTOR, FAULTY_SECTOR, KEPT_SECTOR, EXPIRING_SECTOR];
+/// Where the contract that reads sector status (the relay) is deployed.
+pub const READER_RELAY_ID: ActorID = 5000;
 /// The direct-data piece fills half of the 2 KiB sector.
 pub(super) const PIECE_SIZE: u64 = 1024;
 pub(super) const SECTOR_SIZE: SectorSize = SectorSize::_2KiB;
@@ -220,6 +223,12 @@ impl Life<'_> {
         });
     }
 
+    /// The gas of a status read, under the miner method the relay called (the figure includes
+    /// the relay's own small cost, as a contract's call would).
+    pub(super) fn note_relayed(&mut self, r: &Relayed) {
+        self.note_gas(method_name(r.method()), &r.message);
+    }
+
     pub(super) fn note(&mut self, r: &MessageResult) {
         self.codes.push(r.code);
         self.events.extend(r.events.iter().cloned());
@@ -316,7 +325,7 @@ impl Life<'_> {
         for (sector, expect) in SECTORS.into_iter().zip(expected) {
             let (read, messages) = self.reader.read(self.vm, self.m.miner, sector)?;
             for r in &messages {
-                self.note_gas(method_name(r.trace.method), r);
+                self.note_relayed(r);
             }
             let location = self
                 .layout
