@@ -4,7 +4,7 @@
 use fil_actor_account::testing::check_state_invariants;
 use fil_actor_account::{Actor, AuthenticateMessageParams, Method, State};
 use fil_actors_runtime::test_utils::{
-    builtin_code_cid, user_code_cid, ExpectedVerifySig, MockRuntime,
+    builtin_code_cid, expect_code, user_code_cid, ExpectedVerifySig, MockRuntime,
 };
 use fil_actors_runtime::{
     ActorError, Type, EMPTY_ARR_CID, FIRST_EXPORTED_METHOD_NUMBER, SYSTEM_ACTOR_ADDR,
@@ -55,12 +55,6 @@ fn constructed(address: Address) -> MockRuntime {
     let rt = new_runtime();
     assert_eq!(construct(&rt, address), Ok(None));
     rt
-}
-
-fn assert_code(result: Result<Option<IpldBlock>, ActorError>, code: ExitCode) -> ActorError {
-    let err = result.expect_err("call should fail");
-    assert_eq!(err.exit_code(), code, "unexpected error: {}", err.msg());
-    err
 }
 
 // --- method numbers ---
@@ -115,7 +109,7 @@ fn construct_rejects_non_key_addresses() {
     ];
     for address in rejected {
         let rt = new_runtime();
-        let err = assert_code(construct(&rt, address), ExitCode::USR_ILLEGAL_ARGUMENT);
+        let err = expect_code(construct(&rt, address), ExitCode::USR_ILLEGAL_ARGUMENT);
         assert!(
             err.msg().contains(&address.to_string()),
             "message: {}",
@@ -131,7 +125,7 @@ fn construct_only_by_system() {
     rt.set_caller(builtin_code_cid(Type::Init), Address::new_id(1));
     rt.expect_validate_caller_addr(vec![SYSTEM_ACTOR_ADDR]);
     let ret = rt.call::<Actor>(Method::Constructor as MethodNum, cbor(&secp_address()));
-    assert_code(ret, ExitCode::USR_FORBIDDEN);
+    expect_code(ret, ExitCode::USR_FORBIDDEN);
     rt.verify();
     assert_eq!(rt.state.get(), *EMPTY_ARR_CID);
 }
@@ -142,7 +136,7 @@ fn construct_by_user_actor_is_forbidden_before_validation() {
     let rt = new_runtime();
     rt.set_caller(user_code_cid("contract"), Address::new_id(2000));
     let ret = rt.call::<Actor>(Method::Constructor as MethodNum, cbor(&secp_address()));
-    assert_code(ret, ExitCode::USR_FORBIDDEN);
+    expect_code(ret, ExitCode::USR_FORBIDDEN);
     assert_eq!(rt.state.get(), *EMPTY_ARR_CID);
 }
 
@@ -152,7 +146,7 @@ fn construct_with_undecodable_params() {
     rt.set_caller(builtin_code_cid(Type::System), SYSTEM_ACTOR_ADDR);
     // A CBOR unsigned integer is not an address (a byte string).
     let ret = rt.call::<Actor>(Method::Constructor as MethodNum, raw_block(&[0x05]));
-    assert_code(ret, ExitCode::USR_SERIALIZATION);
+    expect_code(ret, ExitCode::USR_SERIALIZATION);
     assert_eq!(rt.state.get(), *EMPTY_ARR_CID);
 }
 
@@ -196,7 +190,7 @@ fn pubkey_address_is_internal() {
     for code in [user_code_cid("contract"), builtin_code_cid(Type::EVM)] {
         rt.set_caller(code, Address::new_id(2000));
         let ret = rt.call::<Actor>(Method::PubkeyAddress as MethodNum, None);
-        assert_code(ret, ExitCode::USR_FORBIDDEN);
+        expect_code(ret, ExitCode::USR_FORBIDDEN);
     }
 }
 
@@ -256,7 +250,7 @@ fn authenticate_rejects_bad_signature() {
     let rt = constructed(secp_address());
     rt.set_caller(builtin_code_cid(Type::PaymentChannel), Address::new_id(300));
     let sig = Signature::new_secp256k1(vec![1; 65]);
-    let err = assert_code(
+    let err = expect_code(
         authenticate(&rt, sig, secp_address(), Err("bad signature".into())),
         ExitCode::USR_ILLEGAL_ARGUMENT,
     );
@@ -281,7 +275,7 @@ fn authenticate_with_undecodable_params() {
         Method::AuthenticateMessageExported as MethodNum,
         raw_block(&[0x82, 0x61, b'a', 0x61, b'b']),
     );
-    assert_code(ret, ExitCode::USR_SERIALIZATION);
+    expect_code(ret, ExitCode::USR_SERIALIZATION);
 }
 
 #[test]
@@ -330,7 +324,7 @@ fn unknown_internal_method_from_builtin_is_unhandled() {
     rt.set_caller(builtin_code_cid(Type::Miner), Address::new_id(1000));
     for method in [3, FIRST_EXPORTED_METHOD_NUMBER - 1] {
         rt.expect_validate_caller_any();
-        let err = assert_code(
+        let err = expect_code(
             rt.call::<Actor>(method, None),
             ExitCode::USR_UNHANDLED_MESSAGE,
         );
@@ -343,7 +337,7 @@ fn unknown_internal_method_from_builtin_is_unhandled() {
 fn unknown_internal_method_from_user_is_forbidden() {
     let rt = constructed(secp_address());
     rt.set_caller(user_code_cid("contract"), Address::new_id(2000));
-    assert_code(rt.call::<Actor>(3, None), ExitCode::USR_FORBIDDEN);
+    expect_code(rt.call::<Actor>(3, None), ExitCode::USR_FORBIDDEN);
 }
 
 // --- state encoding and invariants ---

@@ -9,7 +9,9 @@ use fil_actor_eam::{
     CreateExternalParams, CreateParams, EamActor, EthAddress, Method, Return, EVM_NOT_IMPLEMENTED,
 };
 use fil_actors_runtime::runtime::Primitives;
-use fil_actors_runtime::test_utils::{builtin_code_cid, user_code_cid, ExpectedSend, MockRuntime};
+use fil_actors_runtime::test_utils::{
+    builtin_code_cid, expect_code, user_code_cid, ExpectedSend, MockRuntime,
+};
 use fil_actors_runtime::{
     ActorError, Type, EAM_ACTOR_ADDR, EMPTY_ARR_CID, FIRST_EXPORTED_METHOD_NUMBER,
     SYSTEM_ACTOR_ADDR,
@@ -41,12 +43,6 @@ fn raw_block(data: &[u8]) -> Option<IpldBlock> {
         codec: CBOR,
         data: data.to_vec(),
     })
-}
-
-fn assert_code(result: Result<Option<IpldBlock>, ActorError>, code: ExitCode) -> ActorError {
-    let err = result.expect_err("call should fail");
-    assert_eq!(err.exit_code(), code, "unexpected error: {}", err.msg());
-    err
 }
 
 fn eam_runtime() -> MockRuntime {
@@ -98,7 +94,7 @@ fn construct_elsewhere_is_forbidden() {
     let rt = MockRuntime::new(Address::new_id(11));
     rt.set_caller(builtin_code_cid(Type::System), SYSTEM_ACTOR_ADDR);
     // The location is checked before the caller.
-    let err = assert_code(
+    let err = expect_code(
         rt.call::<EamActor>(Method::Constructor as MethodNum, None),
         ExitCode::USR_FORBIDDEN,
     );
@@ -117,7 +113,7 @@ fn construct_by_other_callers_is_forbidden() {
         let rt = eam_runtime();
         rt.set_caller(code, addr);
         rt.expect_validate_caller_addr(vec![SYSTEM_ACTOR_ADDR]);
-        assert_code(
+        expect_code(
             rt.call::<EamActor>(Method::Constructor as MethodNum, None),
             ExitCode::USR_FORBIDDEN,
         );
@@ -139,7 +135,7 @@ fn unknown_methods_are_unhandled_for_any_caller() {
             FIRST_EXPORTED_METHOD_NUMBER,
             fil_actors_runtime::method_hash!("Receive"),
         ] {
-            let err = assert_code(
+            let err = expect_code(
                 rt.call::<EamActor>(method, None),
                 ExitCode::USR_UNHANDLED_MESSAGE,
             );
@@ -172,7 +168,7 @@ fn create_from_evm_derives_the_create_address_then_stops() {
         initcode: vec![0x60, 0x00],
         nonce: 0,
     };
-    let err = assert_code(call_create(&rt, &params), ExitCode::USR_UNHANDLED_MESSAGE);
+    let err = expect_code(call_create(&rt, &params), ExitCode::USR_UNHANDLED_MESSAGE);
     // The well-known CREATE address of this sender at nonce 0.
     let expected = eth("cd234a471b72ba2f1ccf0a70fcaba648a5eecd8d");
     assert_eq!(err.msg(), not_implemented(2, &creator, &expected));
@@ -188,7 +184,7 @@ fn create_uses_the_nonce_passed() {
         initcode: vec![],
         nonce: 3,
     };
-    let err = assert_code(call_create(&rt, &params), ExitCode::USR_UNHANDLED_MESSAGE);
+    let err = expect_code(call_create(&rt, &params), ExitCode::USR_UNHANDLED_MESSAGE);
     let expected = eth("fffd933a0bc612844eaf0c6fe3e5b8e9b6c1d19c");
     assert_eq!(err.msg(), not_implemented(0, &creator, &expected));
 }
@@ -208,7 +204,7 @@ fn create_only_from_evm_contracts() {
             initcode: vec![],
             nonce: 0,
         };
-        assert_code(call_create(&rt, &params), ExitCode::USR_FORBIDDEN);
+        expect_code(call_create(&rt, &params), ExitCode::USR_FORBIDDEN);
     }
 }
 
@@ -221,21 +217,21 @@ fn create_from_evm_without_eth_address_is_forbidden() {
         initcode: vec![],
         nonce: 0,
     };
-    let err = assert_code(call_create(&rt, &params), ExitCode::USR_FORBIDDEN);
+    let err = expect_code(call_create(&rt, &params), ExitCode::USR_FORBIDDEN);
     assert_eq!(err.msg(), "caller f01200 doesn't have an eth address");
 
     // An f4 address in another namespace.
     let rt = eam_runtime();
     rt.set_caller(builtin_code_cid(Type::EVM), Address::new_id(CONTRACT_ID));
     with_f4(&rt, CONTRACT_ID, 32, &eth(SENDER).0);
-    let err = assert_code(call_create(&rt, &params), ExitCode::USR_FORBIDDEN);
+    let err = expect_code(call_create(&rt, &params), ExitCode::USR_FORBIDDEN);
     assert_eq!(err.msg(), "caller f01200 doesn't have an eth address");
 
     // An EAM-namespace subaddress that is not 20 bytes.
     let rt = eam_runtime();
     rt.set_caller(builtin_code_cid(Type::EVM), Address::new_id(CONTRACT_ID));
     with_f4(&rt, CONTRACT_ID, 10, &[0xab; 8]);
-    let err = assert_code(call_create(&rt, &params), ExitCode::USR_FORBIDDEN);
+    let err = expect_code(call_create(&rt, &params), ExitCode::USR_FORBIDDEN);
     assert_eq!(
         err.msg(),
         "caller's eth address isn't valid: f01200 has a 8-byte subaddress"
@@ -251,7 +247,7 @@ fn create_with_undecodable_params() {
         Method::Create as MethodNum,
         raw_block(&[0x82, 0x61, b'a', 0x00]),
     );
-    assert_code(ret, ExitCode::USR_SERIALIZATION);
+    expect_code(ret, ExitCode::USR_SERIALIZATION);
 }
 
 // --- Create2 ---
@@ -272,7 +268,7 @@ fn create2_from_evm_derives_the_eip1014_address_then_stops() {
         initcode: vec![0x00],
         salt: bytes32("000000000000000000000000feed000000000000000000000000000000000000"),
     };
-    let err = assert_code(call_create2(&rt, &params), ExitCode::USR_UNHANDLED_MESSAGE);
+    let err = expect_code(call_create2(&rt, &params), ExitCode::USR_UNHANDLED_MESSAGE);
     // EIP-1014, example 2.
     let expected = eth("d04116cdd17bebe565eb2422f2497e06cc1c9833");
     assert_eq!(err.msg(), not_implemented(1, &creator, &expected));
@@ -290,7 +286,7 @@ fn create2_only_from_evm_contracts() {
         initcode: vec![],
         salt: [0; 32],
     };
-    assert_code(call_create2(&rt, &params), ExitCode::USR_FORBIDDEN);
+    expect_code(call_create2(&rt, &params), ExitCode::USR_FORBIDDEN);
 }
 
 #[test]
@@ -301,7 +297,7 @@ fn create2_from_evm_without_eth_address_is_forbidden() {
         initcode: vec![],
         salt: [0; 32],
     };
-    let err = assert_code(call_create2(&rt, &params), ExitCode::USR_FORBIDDEN);
+    let err = expect_code(call_create2(&rt, &params), ExitCode::USR_FORBIDDEN);
     assert_eq!(err.msg(), "caller f01200 doesn't have an eth address");
 }
 
@@ -313,7 +309,7 @@ fn create2_salt_must_be_32_bytes() {
     let mut data = vec![0x82, 0x40, 0x58, 0x1f];
     data.extend_from_slice(&[0u8; 31]);
     let ret = rt.call::<EamActor>(Method::Create2 as MethodNum, raw_block(&data));
-    assert_code(ret, ExitCode::USR_SERIALIZATION);
+    expect_code(ret, ExitCode::USR_SERIALIZATION);
 }
 
 // --- CreateExternal ---
@@ -345,7 +341,7 @@ fn create_external_from_eth_account_uses_the_message_nonce() {
     let sender = eth(SENDER);
     with_f4(&rt, SENDER_ID, 10, &sender.0);
     rt.nonce.set(1);
-    let err = assert_code(
+    let err = expect_code(
         call_create_external(&rt, &[0xfe; 4]),
         ExitCode::USR_UNHANDLED_MESSAGE,
     );
@@ -374,7 +370,7 @@ fn create_external_from_account_derives_from_its_key_address() {
     let key_address = Address::new_bls(&[0x42; 48]).unwrap();
     expect_pubkey_address_send(&rt, cbor(&key_address), ExitCode::OK);
     rt.nonce.set(9);
-    let err = assert_code(
+    let err = expect_code(
         call_create_external(&rt, &[0x00]),
         ExitCode::USR_UNHANDLED_MESSAGE,
     );
@@ -395,7 +391,7 @@ fn create_external_fails_when_the_account_does_not_answer() {
     let rt = eam_runtime();
     top_level_caller(&rt, Type::Account);
     expect_pubkey_address_send(&rt, None, ExitCode::USR_ILLEGAL_STATE);
-    let err = assert_code(call_create_external(&rt, &[]), ExitCode::USR_ILLEGAL_STATE);
+    let err = expect_code(call_create_external(&rt, &[]), ExitCode::USR_ILLEGAL_STATE);
     assert_eq!(
         err.msg(),
         "failed to retrieve the key address of account f01001"
@@ -415,7 +411,7 @@ fn create_external_fails_when_the_account_does_not_answer() {
         exit_code: ExitCode::OK,
         send_error: Some(ErrorNumber::NotFound),
     });
-    assert_code(
+    expect_code(
         call_create_external(&rt, &[]),
         ExitCode::USR_ASSERTION_FAILED,
     );
@@ -424,7 +420,7 @@ fn create_external_fails_when_the_account_does_not_answer() {
     let rt = eam_runtime();
     top_level_caller(&rt, Type::Account);
     expect_pubkey_address_send(&rt, cbor(&7u64), ExitCode::OK);
-    assert_code(call_create_external(&rt, &[]), ExitCode::USR_SERIALIZATION);
+    expect_code(call_create_external(&rt, &[]), ExitCode::USR_SERIALIZATION);
 }
 
 #[test]
@@ -436,26 +432,26 @@ fn create_external_only_from_the_top_level_sender() {
     );
     rt.set_origin(Address::new_id(SENDER_ID + 1));
     with_f4(&rt, SENDER_ID, 10, &eth(SENDER).0);
-    assert_code(call_create_external(&rt, &[]), ExitCode::USR_FORBIDDEN);
+    expect_code(call_create_external(&rt, &[]), ExitCode::USR_FORBIDDEN);
 }
 
 #[test]
 fn create_external_only_from_accounts() {
     let rt = eam_runtime();
     top_level_caller(&rt, Type::Multisig);
-    let err = assert_code(call_create_external(&rt, &[]), ExitCode::USR_FORBIDDEN);
+    let err = expect_code(call_create_external(&rt, &[]), ExitCode::USR_FORBIDDEN);
     assert_eq!(err.msg(), "disallowed caller type multisig");
 
     let rt = eam_runtime();
     top_level_caller(&rt, Type::EVM);
-    let err = assert_code(call_create_external(&rt, &[]), ExitCode::USR_FORBIDDEN);
+    let err = expect_code(call_create_external(&rt, &[]), ExitCode::USR_FORBIDDEN);
     assert_eq!(err.msg(), "disallowed caller type evm");
 
     let rt = eam_runtime();
     let code = user_code_cid("contract");
     rt.set_caller(code, Address::new_id(SENDER_ID));
     rt.set_origin(Address::new_id(SENDER_ID));
-    let err = assert_code(call_create_external(&rt, &[]), ExitCode::USR_FORBIDDEN);
+    let err = expect_code(call_create_external(&rt, &[]), ExitCode::USR_FORBIDDEN);
     assert_eq!(err.msg(), format!("disallowed caller code {}", code));
 }
 
@@ -463,7 +459,7 @@ fn create_external_only_from_accounts() {
 fn create_external_from_eth_account_without_eth_address_is_forbidden() {
     let rt = eam_runtime();
     top_level_caller(&rt, Type::EthAccount);
-    let err = assert_code(call_create_external(&rt, &[]), ExitCode::USR_FORBIDDEN);
+    let err = expect_code(call_create_external(&rt, &[]), ExitCode::USR_FORBIDDEN);
     assert_eq!(err.msg(), "caller f01001 doesn't have an eth address");
 }
 
@@ -476,7 +472,7 @@ fn create_external_with_undecodable_params() {
         Method::CreateExternal as MethodNum,
         raw_block(&[0x81, 0x00]),
     );
-    assert_code(ret, ExitCode::USR_SERIALIZATION);
+    expect_code(ret, ExitCode::USR_SERIALIZATION);
 }
 
 // --- address derivation ---

@@ -2,7 +2,7 @@
 //! rejections, and the exported-method fallback.
 
 use fil_actor_ethaccount::{EthAccountActor, Method};
-use fil_actors_runtime::test_utils::{builtin_code_cid, user_code_cid, MockRuntime};
+use fil_actors_runtime::test_utils::{builtin_code_cid, expect_code, user_code_cid, MockRuntime};
 use fil_actors_runtime::{
     ActorError, Type, EMPTY_ARR_CID, FIRST_EXPORTED_METHOD_NUMBER, SYSTEM_ACTOR_ADDR,
 };
@@ -35,12 +35,6 @@ fn construct(rt: &MockRuntime) -> Result<Option<IpldBlock>, ActorError> {
     let ret = rt.call::<EthAccountActor>(Method::Constructor as MethodNum, None);
     rt.verify();
     ret
-}
-
-fn assert_code(result: Result<Option<IpldBlock>, ActorError>, code: ExitCode) -> ActorError {
-    let err = result.expect_err("call should fail");
-    assert_eq!(err.exit_code(), code, "unexpected error: {}", err.msg());
-    err
 }
 
 #[test]
@@ -79,7 +73,7 @@ fn construct_checks_only_the_namespace() {
 #[test]
 fn construct_without_delegated_address() {
     let rt = new_runtime();
-    let err = assert_code(construct(&rt), ExitCode::USR_ILLEGAL_ARGUMENT);
+    let err = expect_code(construct(&rt), ExitCode::USR_ILLEGAL_ARGUMENT);
     assert_eq!(
         err.msg(),
         "receiver f01000 must have a predictable (f4) address"
@@ -90,7 +84,7 @@ fn construct_without_delegated_address() {
 fn construct_with_f4_address_outside_the_eam_namespace() {
     let rt = new_runtime();
     with_f4(&rt, 32, &ETH_ADDRESS);
-    let err = assert_code(construct(&rt), ExitCode::USR_ILLEGAL_ARGUMENT);
+    let err = expect_code(construct(&rt), ExitCode::USR_ILLEGAL_ARGUMENT);
     assert!(
         err.msg()
             .starts_with("invalid target for EthAccount creation"),
@@ -106,7 +100,7 @@ fn construct_only_by_system() {
     rt.set_caller(builtin_code_cid(Type::Init), Address::new_id(1));
     rt.expect_validate_caller_addr(vec![SYSTEM_ACTOR_ADDR]);
     let ret = rt.call::<EthAccountActor>(Method::Constructor as MethodNum, None);
-    assert_code(ret, ExitCode::USR_FORBIDDEN);
+    expect_code(ret, ExitCode::USR_FORBIDDEN);
     rt.verify();
 }
 
@@ -116,7 +110,7 @@ fn construct_by_user_actor_is_forbidden() {
     with_f4(&rt, 10, &ETH_ADDRESS);
     rt.set_caller(user_code_cid("contract"), Address::new_id(2000));
     let ret = rt.call::<EthAccountActor>(Method::Constructor as MethodNum, None);
-    assert_code(ret, ExitCode::USR_FORBIDDEN);
+    expect_code(ret, ExitCode::USR_FORBIDDEN);
 }
 
 // --- fallback ---
@@ -162,7 +156,7 @@ fn unknown_internal_method_from_builtin_is_unhandled() {
     rt.set_caller(builtin_code_cid(Type::Multisig), Address::new_id(300));
     for method in [2, 3, FIRST_EXPORTED_METHOD_NUMBER - 1] {
         rt.expect_validate_caller_any();
-        let err = assert_code(
+        let err = expect_code(
             rt.call::<EthAccountActor>(method, None),
             ExitCode::USR_UNHANDLED_MESSAGE,
         );
@@ -176,6 +170,6 @@ fn internal_method_from_user_or_evm_is_forbidden() {
     let rt = new_runtime();
     for code in [user_code_cid("contract"), builtin_code_cid(Type::EVM)] {
         rt.set_caller(code, Address::new_id(2000));
-        assert_code(rt.call::<EthAccountActor>(2, None), ExitCode::USR_FORBIDDEN);
+        expect_code(rt.call::<EthAccountActor>(2, None), ExitCode::USR_FORBIDDEN);
     }
 }

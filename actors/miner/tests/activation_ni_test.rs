@@ -8,6 +8,7 @@ use fil_actor_miner::{
     ProveCommitSectorsNIReturn, SectorNIActivationInfo, SectorOnChainInfoFlags,
 };
 use fil_actors_runtime::runtime::DomainSeparationTag;
+use fil_actors_runtime::test_utils::expect_abort;
 use fil_actors_runtime::test_utils::MockRuntime;
 use fil_actors_runtime::{ActorError, BatchReturn, FailCode};
 use fvm_ipld_bitfield::BitField;

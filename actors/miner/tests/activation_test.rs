@@ -12,6 +12,7 @@ use fil_actor_miner::{
     SectorContentChangedReturn, SectorPreCommitOnChainInfo, SectorReturn, VerifiedAllocationKey,
     ERR_NOTIFICATION_RECEIVER_ABORTED, ERR_NOTIFICATION_REJECTED, MAX_SECTOR_NUMBER,
 };
+use fil_actors_runtime::test_utils::expect_abort;
 use fil_actors_runtime::test_utils::MockRuntime;
 use fil_actors_runtime::{BatchReturn, FailCode, STORAGE_MARKET_ACTOR_ADDR};
 use fvm_ipld_encoding::RawBytes;

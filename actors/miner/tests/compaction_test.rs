@@ -6,6 +6,7 @@ mod harness;
 
 use fil_actor_miner::{CollisionPolicy, PartitionSectorMap, PowerPair, Sectors, MAX_SECTOR_NUMBER};
 use fil_actors_runtime::runtime::policy::EPOCHS_IN_DAY;
+use fil_actors_runtime::test_utils::expect_abort;
 use fil_actors_runtime::test_utils::MockRuntime;
 use fvm_ipld_bitfield::BitField;
 use fvm_ipld_encoding::CborStore;

@@ -5,6 +5,7 @@
 mod harness;
 
 use fil_actor_miner::{consensus_fault_penalty, reward_for_consensus_slash_report, Method};
+use fil_actors_runtime::test_utils::expect_abort;
 use fil_actors_runtime::test_utils::ExpectedVerifyConsensusFault;
 use fvm_shared::address::Address;
 use fvm_shared::consensus::ConsensusFault;

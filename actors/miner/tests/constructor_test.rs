@@ -3,6 +3,7 @@
 mod harness;
 
 use fil_actors_runtime::test_utils::builtin_code_cid;
+use fil_actors_runtime::test_utils::expect_abort;
 use fil_actors_runtime::{Type, STORAGE_POWER_ACTOR_ADDR};
 use fvm_ipld_encoding::BytesDe;
 use fvm_shared::address::Address;

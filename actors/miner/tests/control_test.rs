@@ -3,6 +3,7 @@
 mod harness;
 
 use fil_actor_miner::{ChangeWorkerAddressParams, PendingBeneficiaryChange, WorkerKeyChange};
+use fil_actors_runtime::test_utils::expect_abort;
 use fvm_ipld_encoding::BytesDe;
 use fvm_shared::address::Address;
 use fvm_shared::econ::TokenAmount;

@@ -11,6 +11,7 @@ use fil_actor_miner::{
     CRON_EVENT_PROCESS_EARLY_TERMINATIONS, CRON_EVENT_PROVING_DEADLINE,
 };
 use fil_actors_runtime::runtime::policy::EPOCHS_IN_DAY;
+use fil_actors_runtime::test_utils::expect_abort;
 use fil_actors_runtime::STORAGE_POWER_ACTOR_ADDR;
 use fvm_ipld_bitfield::BitField;
 use fvm_shared::clock::ChainEpoch;

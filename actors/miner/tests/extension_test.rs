@@ -4,6 +4,7 @@
 
 mod harness;
 
+use fil_actors_runtime::test_utils::expect_abort;
 use std::collections::BTreeMap;
 
 use fil_actor_miner::ext::verifreg::Claim;

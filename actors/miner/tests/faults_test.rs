@@ -6,6 +6,7 @@ mod harness;
 
 use fil_actor_miner::{ExpirationQueue, FaultDeclaration, PowerPair, RecoveryDeclaration};
 use fil_actors_runtime::runtime::policy::EPOCHS_IN_DAY;
+use fil_actors_runtime::test_utils::expect_abort;
 use fvm_ipld_bitfield::BitField;
 use fvm_shared::clock::ChainEpoch;
 use fvm_shared::econ::TokenAmount;

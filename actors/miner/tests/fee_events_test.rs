@@ -15,6 +15,7 @@ use fil_actor_miner::{
     SectorOnChainInfo, TerminationDeclaration, CRON_EVENT_PROVING_DEADLINE,
 };
 use fil_actors_runtime::runtime::policy::EPOCHS_IN_DAY;
+use fil_actors_runtime::test_utils::expect_abort;
 use fil_actors_runtime::test_utils::MockRuntime;
 use fil_actors_runtime::REWARD_ACTOR_ADDR;
 use fvm_shared::bigint::BigInt;

@@ -2,6 +2,7 @@
 
 mod harness;
 
+use fil_actors_runtime::test_utils::expect_abort;
 use fil_actors_runtime::REWARD_ACTOR_ADDR;
 use fvm_shared::econ::TokenAmount;
 use fvm_shared::error::ExitCode;

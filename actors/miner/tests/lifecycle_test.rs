@@ -8,6 +8,7 @@ mod harness;
 use fil_actor_miner::emit::{FeeApplied, FeeType};
 use fil_actor_miner::{FaultDeclaration, PowerPair, RecoveryDeclaration, TerminationDeclaration};
 use fil_actors_runtime::runtime::Policy;
+use fil_actors_runtime::test_utils::expect_abort;
 use fvm_shared::econ::TokenAmount;
 use fvm_shared::error::ExitCode;
 use harness::post::{bitfield, power, CronConfig, PoStConfig, TerminationBatch};

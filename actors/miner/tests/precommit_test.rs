@@ -7,6 +7,7 @@ use fil_actor_miner::{
     max_prove_commit_duration, CompactCommD, Method, PreCommitSectorBatchParams2,
     SectorPreCommitInfo, MAX_SECTOR_NUMBER,
 };
+use fil_actors_runtime::test_utils::expect_abort;
 use fvm_ipld_bitfield::BitField;
 use fvm_shared::econ::TokenAmount;
 use fvm_shared::error::ExitCode;

@@ -12,6 +12,7 @@ use fil_actor_miner::ext::verifreg::{ClaimAllocationsReturn, SectorClaimSummary}
 use fil_actor_miner::{
     CompactCommD, InternalSectorSetupForPresealParams, Method, PieceActivationManifest,
 };
+use fil_actors_runtime::test_utils::expect_abort;
 use fil_actors_runtime::test_utils::{builtin_code_cid, MockRuntime};
 use fil_actors_runtime::{
     ActorError, BatchReturn, Type, STORAGE_MARKET_ACTOR_ADDR, SYSTEM_ACTOR_ADDR,

@@ -13,6 +13,7 @@ use fil_actor_miner::{
     ReplacementSealingStatus, TerminationDeclaration, GET_REPLACEMENT_SEALING_STATUS_METHOD,
 };
 use fil_actors_runtime::runtime::policy::EPOCHS_IN_DAY;
+use fil_actors_runtime::test_utils::expect_abort;
 use fil_actors_runtime::test_utils::MockRuntime;
 use fvm_shared::clock::ChainEpoch;
 use fvm_shared::econ::TokenAmount;

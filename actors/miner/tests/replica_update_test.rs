@@ -7,6 +7,7 @@ use fil_actor_miner::{
     DataActivationNotification, Method, ProveReplicaUpdates3Params, ProveReplicaUpdates3Return,
     SectorUpdateManifest, VerifiedAllocationKey,
 };
+use fil_actors_runtime::test_utils::expect_abort;
 use fil_actors_runtime::test_utils::MockRuntime;
 use fil_actors_runtime::{ActorError, BatchReturn, FailCode};
 use fvm_ipld_encoding::RawBytes;

@@ -9,6 +9,7 @@ use fil_actor_miner::{
     SectorOnChainInfo, TerminationDeclaration,
 };
 use fil_actors_runtime::runtime::policy::EPOCHS_IN_DAY;
+use fil_actors_runtime::test_utils::expect_abort;
 use fil_actors_runtime::test_utils::MockRuntime;
 use fvm_shared::bigint::BigInt;
 use fvm_shared::econ::TokenAmount;

@@ -10,6 +10,7 @@ use fil_actor_miner::{
     PoStPartition, PowerPair, SectorOnChainInfo, SubmitWindowedPoStParams,
 };
 use fil_actors_runtime::runtime::policy::EPOCHS_IN_DAY;
+use fil_actors_runtime::test_utils::expect_abort;
 use fil_actors_runtime::test_utils::MockRuntime;
 use fvm_shared::bigint::BigInt;
 use fvm_shared::econ::TokenAmount;

@@ -7,6 +7,7 @@ mod harness;
 
 use fil_actor_power::{Actor, CronEvent, CronEventQueue, Method};
 use fil_actors_runtime::test_utils::builtin_code_cid;
+use fil_actors_runtime::test_utils::expect_abort;
 use fil_actors_runtime::{FilterEstimate, Type, CRON_ACTOR_ADDR, SYSTEM_ACTOR_ADDR};
 use fvm_ipld_encoding::RawBytes;
 use fvm_shared::address::Address;
@@ -71,10 +72,10 @@ fn enroll_cron_event_rejections() {
     let rt = setup();
     let m1 = create_miner(&rt, 1000);
     let before = rt.state.get();
-    assert_abort(
-        enroll_cron_event(&rt, m1, -1, b"x"),
+    expect_abort(
         ExitCode::USR_ILLEGAL_ARGUMENT,
         "cron event epoch -1 cannot be less than zero",
+        enroll_cron_event(&rt, m1, -1, b"x"),
     );
 
     rt.set_caller(builtin_code_cid(Type::Account), OWNER);
@@ -83,18 +84,18 @@ fn enroll_cron_event_rejections() {
         event_epoch: 5,
         payload: RawBytes::default(),
     };
-    assert_abort(
-        call(&rt, Method::EnrollCronEvent as MethodNum, &params),
+    expect_abort(
         ExitCode::USR_FORBIDDEN,
         "is not one of",
+        call(&rt, Method::EnrollCronEvent as MethodNum, &params),
     );
     rt.verify();
 
     set_miner_caller(&rt, m1);
-    assert_abort(
-        call(&rt, Method::EnrollCronEvent as MethodNum, &"epoch"),
+    expect_abort(
         ExitCode::USR_SERIALIZATION,
         "failed to decode parameters",
+        call(&rt, Method::EnrollCronEvent as MethodNum, &"epoch"),
     );
     assert_eq!(rt.state.get(), before);
 }
@@ -193,15 +194,15 @@ fn a_failing_miner_loses_its_claim_and_the_tick_goes_on() {
     assert_invariants(&rt);
 
     // The frozen miner can no longer change the totals.
-    assert_abort(
-        update_claimed_power(&rt, miners[1], 1, 1),
+    expect_abort(
         ExitCode::USR_NOT_FOUND,
         "no claim for actor",
+        update_claimed_power(&rt, miners[1], 1, 1),
     );
-    assert_abort(
-        update_pledge_total(&rt, miners[1], TokenAmount::from_whole(1)),
+    expect_abort(
         ExitCode::USR_FORBIDDEN,
         "unknown miner",
+        update_pledge_total(&rt, miners[1], TokenAmount::from_whole(1)),
     );
 }
 
@@ -279,19 +280,19 @@ fn tick_rejections_change_nothing() {
     // Only cron may tick.
     rt.set_caller(builtin_code_cid(Type::System), SYSTEM_ACTOR_ADDR);
     rt.expect_validate_caller_addr(vec![CRON_ACTOR_ADDR]);
-    assert_abort(
-        rt.call::<Actor>(Method::OnEpochTickEnd as MethodNum, None),
+    expect_abort(
         ExitCode::USR_FORBIDDEN,
         "is not one of",
+        rt.call::<Actor>(Method::OnEpochTickEnd as MethodNum, None),
     );
     rt.verify();
 
     // The reward actor failing aborts the tick with its code.
     expect_this_epoch_reward(&rt, ExitCode::USR_ILLEGAL_STATE);
-    assert_abort(
-        call_tick(&rt, 1),
+    expect_abort(
         ExitCode::USR_ILLEGAL_STATE,
         "failed to check epoch baseline power",
+        call_tick(&rt, 1),
     );
     assert_eq!(rt.state.get(), before);
 
@@ -300,18 +301,18 @@ fn tick_rejections_change_nothing() {
     expect_this_epoch_reward(&rt, ExitCode::OK);
     expect_deferred_cron_event(&rt, m1, b"due", &qa_smoothed, ExitCode::OK);
     expect_update_network_kpi(&rt, &power(0), ExitCode::USR_FORBIDDEN);
-    assert_abort(
-        call_tick(&rt, 1),
+    expect_abort(
         ExitCode::USR_FORBIDDEN,
         "failed to update network KPI with reward actor",
+        call_tick(&rt, 1),
     );
     assert_eq!(rt.state.get(), before);
 
     // Parameters are refused.
     rt.set_caller(builtin_code_cid(Type::Cron), CRON_ACTOR_ADDR);
-    assert_abort(
-        call(&rt, Method::OnEpochTickEnd as MethodNum, &1u8),
+    expect_abort(
         ExitCode::USR_ILLEGAL_ARGUMENT,
         "expects no arguments",
+        call(&rt, Method::OnEpochTickEnd as MethodNum, &1u8),
     );
 }

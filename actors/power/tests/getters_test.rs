@@ -9,6 +9,7 @@ use fil_actor_power::{
     MinerPowerParams, MinerPowerReturn, MinerRawPowerParams, MinerRawPowerReturn,
     NetworkRawPowerReturn, State,
 };
+use fil_actors_runtime::test_utils::expect_abort;
 use fil_actors_runtime::test_utils::{builtin_code_cid, user_code_cid};
 use fil_actors_runtime::Type;
 use fvm_shared::address::Address;
@@ -87,10 +88,10 @@ fn removed_and_unknown_methods_are_unhandled() {
         frc42("CurrentTotalPower"),
     ] {
         rt.set_caller(builtin_code_cid(Type::Miner), Address::new_id(1000));
-        assert_abort(
-            rt.call::<Actor>(method, None),
+        expect_abort(
             ExitCode::USR_UNHANDLED_MESSAGE,
             "invalid method",
+            rt.call::<Actor>(method, None),
         );
     }
 }
@@ -212,10 +213,10 @@ fn miner_raw_power_meets_consensus_minimum() {
     );
     assert!(raw_power(&miners[4]).meets_consensus_minimum);
 
-    assert_abort(
-        get(&rt, Method::MinerRawPowerExported, Some(2000)),
+    expect_abort(
         ExitCode::USR_ILLEGAL_ARGUMENT,
         "no claim for actor: 2000",
+        get(&rt, Method::MinerRawPowerExported, Some(2000)),
     );
 }
 
@@ -232,10 +233,10 @@ fn miner_power_returns_the_claim() {
             quality_adj_power: power(10240),
         }
     );
-    assert_abort(
-        get(&rt, Method::MinerPowerExported, Some(1001)),
+    expect_abort(
         ExitCode::USR_NOT_FOUND,
         "miner 1001 not found",
+        get(&rt, Method::MinerPowerExported, Some(1001)),
     );
 }
 
@@ -244,33 +245,33 @@ fn getters_reject_malformed_parameters() {
     let rt = setup();
     rt.set_caller(user_code_cid("contract"), Address::new_id(600));
     for method in [Method::MinerRawPowerExported, Method::MinerPowerExported] {
-        assert_abort(
-            call(&rt, method as MethodNum, &"f01000"),
+        expect_abort(
             ExitCode::USR_SERIALIZATION,
             "failed to decode parameters",
+            call(&rt, method as MethodNum, &"f01000"),
         );
-        assert_abort(
-            rt.call::<Actor>(method as MethodNum, None),
+        expect_abort(
             ExitCode::USR_ILLEGAL_ARGUMENT,
             "expects arguments",
+            rt.call::<Actor>(method as MethodNum, None),
         );
     }
-    assert_abort(
+    expect_abort(
+        ExitCode::USR_ILLEGAL_ARGUMENT,
+        "expects no arguments",
         call(
             &rt,
             Method::MinerCountExported as MethodNum,
             &MinerPowerParams { miner: 1 },
         ),
+    );
+    expect_abort(
         ExitCode::USR_ILLEGAL_ARGUMENT,
         "expects no arguments",
-    );
-    assert_abort(
         call(
             &rt,
             Method::NetworkRawPowerExported as MethodNum,
             &MinerRawPowerParams { miner: 1 },
         ),
-        ExitCode::USR_ILLEGAL_ARGUMENT,
-        "expects no arguments",
     );
 }

@@ -9,6 +9,7 @@ use fil_actor_power::{
     Actor, CreateMinerReturn, Method, State, INITIAL_QA_POWER_ESTIMATE_POSITION,
     INITIAL_QA_POWER_ESTIMATE_VELOCITY,
 };
+use fil_actors_runtime::test_utils::expect_abort;
 use fil_actors_runtime::test_utils::{builtin_code_cid, user_code_cid};
 use fil_actors_runtime::{FilterEstimate, Type, EMPTY_ARR_CID, SYSTEM_ACTOR_ADDR};
 use fvm_ipld_encoding::ipld_block::IpldBlock;
@@ -64,20 +65,20 @@ fn constructor_rejects_other_callers_and_second_call() {
     let rt = new_runtime();
     rt.set_caller(builtin_code_cid(Type::Account), OWNER);
     rt.expect_validate_caller_addr(vec![SYSTEM_ACTOR_ADDR]);
-    assert_abort(
-        rt.call::<Actor>(Method::Constructor as MethodNum, None),
+    expect_abort(
         ExitCode::USR_FORBIDDEN,
         "is not one of",
+        rt.call::<Actor>(Method::Constructor as MethodNum, None),
     );
     rt.verify();
     assert_eq!(rt.state.get(), *EMPTY_ARR_CID);
 
     construct(&rt);
     rt.expect_validate_caller_addr(vec![SYSTEM_ACTOR_ADDR]);
-    assert_abort(
-        rt.call::<Actor>(Method::Constructor as MethodNum, None),
+    expect_abort(
         ExitCode::USR_ILLEGAL_STATE,
         "expected an empty state",
+        rt.call::<Actor>(Method::Constructor as MethodNum, None),
     );
     rt.verify();
 }
@@ -85,10 +86,10 @@ fn constructor_rejects_other_callers_and_second_call() {
 #[test]
 fn constructor_takes_no_parameters() {
     let rt = new_runtime();
-    assert_abort(
-        call(&rt, Method::Constructor as MethodNum, &5u8),
+    expect_abort(
         ExitCode::USR_ILLEGAL_ARGUMENT,
         "expects no arguments",
+        call(&rt, Method::Constructor as MethodNum, &5u8),
     );
 }
 
@@ -152,10 +153,10 @@ fn create_miner_through_the_exported_number_from_a_contract() {
     assert_eq!(state(&rt).miner_count, 1);
 
     // The internal number is closed to non-built-in callers.
-    assert_abort(
-        call(&rt, Method::CreateMiner as MethodNum, &params),
+    expect_abort(
         ExitCode::USR_FORBIDDEN,
         "must be a built-in actor",
+        call(&rt, Method::CreateMiner as MethodNum, &params),
     );
     assert_eq!(state(&rt).miner_count, 1);
 }
@@ -167,7 +168,9 @@ fn create_miner_fails_with_the_miner_constructor_exit_code() {
     let rt = setup();
     let before = rt.state.get();
     let params = create_miner_params(PROOF);
-    assert_abort(
+    expect_abort(
+        ExitCode::USR_INSUFFICIENT_FUNDS,
+        "send aborted",
         create_miner_with(
             &rt,
             Method::CreateMiner as MethodNum,
@@ -176,12 +179,12 @@ fn create_miner_fails_with_the_miner_constructor_exit_code() {
             TokenAmount::from_atto(1),
             ExitCode::USR_INSUFFICIENT_FUNDS,
         ),
-        ExitCode::USR_INSUFFICIENT_FUNDS,
-        "send aborted",
     );
     assert_eq!(rt.state.get(), before);
 
-    assert_abort(
+    expect_abort(
+        ExitCode::USR_ILLEGAL_ARGUMENT,
+        "send aborted",
         create_miner_with(
             &rt,
             Method::CreateMiner as MethodNum,
@@ -190,8 +193,6 @@ fn create_miner_fails_with_the_miner_constructor_exit_code() {
             TokenAmount::default(),
             ExitCode::USR_ILLEGAL_ARGUMENT,
         ),
-        ExitCode::USR_ILLEGAL_ARGUMENT,
-        "send aborted",
     );
     assert_eq!(rt.state.get(), before);
 }
@@ -211,10 +212,10 @@ fn create_miner_rejects_a_malformed_init_return() {
         IpldBlock::serialize_cbor(&"not an exec return").unwrap(),
         ExitCode::OK,
     );
-    assert_abort(
-        call(&rt, Method::CreateMiner as MethodNum, &params),
+    expect_abort(
         ExitCode::USR_SERIALIZATION,
         "failed to decode return value",
+        call(&rt, Method::CreateMiner as MethodNum, &params),
     );
     rt.verify();
     assert_eq!(rt.state.get(), before);
@@ -225,7 +226,9 @@ fn create_miner_with_an_unknown_proof_type_fails_after_exec() {
     let rt = setup();
     let before = rt.state.get();
     let params = create_miner_params(RegisteredPoStProof::Invalid(99));
-    assert_abort(
+    expect_abort(
+        ExitCode::USR_ILLEGAL_STATE,
+        "unsupported PoSt proof type 99",
         create_miner_with(
             &rt,
             Method::CreateMiner as MethodNum,
@@ -234,8 +237,6 @@ fn create_miner_with_an_unknown_proof_type_fails_after_exec() {
             TokenAmount::default(),
             ExitCode::OK,
         ),
-        ExitCode::USR_ILLEGAL_STATE,
-        "unsupported PoSt proof type 99",
     );
     assert_eq!(rt.state.get(), before);
 }
@@ -244,15 +245,15 @@ fn create_miner_with_an_unknown_proof_type_fails_after_exec() {
 fn create_miner_rejects_malformed_parameters() {
     let rt = setup();
     rt.set_caller(builtin_code_cid(Type::Account), OWNER);
-    assert_abort(
-        call(&rt, Method::CreateMiner as MethodNum, &(1u8, 2u8)),
+    expect_abort(
         ExitCode::USR_SERIALIZATION,
         "failed to decode parameters",
+        call(&rt, Method::CreateMiner as MethodNum, &(1u8, 2u8)),
     );
-    assert_abort(
-        rt.call::<Actor>(Method::CreateMiner as MethodNum, None),
+    expect_abort(
         ExitCode::USR_ILLEGAL_ARGUMENT,
         "expects arguments",
+        rt.call::<Actor>(Method::CreateMiner as MethodNum, None),
     );
 }
 
@@ -362,38 +363,38 @@ fn update_claimed_power_rejections() {
         raw_byte_delta: power(1),
         quality_adjusted_delta: power(1),
     };
-    assert_abort(
-        call(&rt, Method::UpdateClaimedPower as MethodNum, &params),
+    expect_abort(
         ExitCode::USR_FORBIDDEN,
         "is not one of",
+        call(&rt, Method::UpdateClaimedPower as MethodNum, &params),
     );
     rt.verify();
 
     // A miner the power actor did not create.
-    assert_abort(
-        update_claimed_power(&rt, Address::new_id(2000), 1, 1),
+    expect_abort(
         ExitCode::USR_NOT_FOUND,
         "no claim for actor f02000",
+        update_claimed_power(&rt, Address::new_id(2000), 1, 1),
     );
     // A claim would go negative.
-    assert_abort(
-        update_claimed_power(&rt, miner, -101, 0),
+    expect_abort(
         ExitCode::USR_ILLEGAL_STATE,
         "negative claimed raw byte power -1",
+        update_claimed_power(&rt, miner, -101, 0),
     );
-    assert_abort(
-        update_claimed_power(&rt, miner, 0, -101),
+    expect_abort(
         ExitCode::USR_ILLEGAL_STATE,
         "negative claimed quality adjusted power -1",
+        update_claimed_power(&rt, miner, 0, -101),
     );
     assert_eq!(rt.state.get(), before);
 
     // Malformed parameters.
     set_miner_caller(&rt, miner);
-    assert_abort(
-        call(&rt, Method::UpdateClaimedPower as MethodNum, &7u8),
+    expect_abort(
         ExitCode::USR_SERIALIZATION,
         "failed to decode parameters",
+        call(&rt, Method::UpdateClaimedPower as MethodNum, &7u8),
     );
 }
 
@@ -422,30 +423,30 @@ fn update_pledge_total_rejections() {
     update_pledge_total(&rt, miner, TokenAmount::from_whole(1)).unwrap();
     let before = rt.state.get();
 
-    assert_abort(
-        update_pledge_total(&rt, Address::new_id(2000), TokenAmount::from_whole(1)),
+    expect_abort(
         ExitCode::USR_FORBIDDEN,
         "unknown miner f02000",
+        update_pledge_total(&rt, Address::new_id(2000), TokenAmount::from_whole(1)),
     );
-    assert_abort(
+    expect_abort(
+        ExitCode::USR_ILLEGAL_STATE,
+        "negative total pledge collateral -0.000000000000000001",
         update_pledge_total(
             &rt,
             miner,
             TokenAmount::from_atto(-1_000_000_000_000_000_001i64),
         ),
-        ExitCode::USR_ILLEGAL_STATE,
-        "negative total pledge collateral -0.000000000000000001",
     );
     rt.set_caller(builtin_code_cid(Type::Multisig), OWNER);
     rt.expect_validate_caller_type(vec![Type::Miner]);
-    assert_abort(
+    expect_abort(
+        ExitCode::USR_FORBIDDEN,
+        "is not one of",
         call(
             &rt,
             Method::UpdatePledgeTotal as MethodNum,
             &TokenAmount::from_whole(1),
         ),
-        ExitCode::USR_FORBIDDEN,
-        "is not one of",
     );
     rt.verify();
     assert_eq!(rt.state.get(), before);

@@ -10,7 +10,7 @@ use fil_actor_reward::{
     Actor, AwardBlockRewardParams, ConstructorParams, Method, State, ThisEpochRewardReturn,
     UpdateNetworkKPIParams, EXPECTED_LEADERS_PER_EPOCH, PENALTY_MULTIPLIER,
 };
-use fil_actors_runtime::test_utils::{builtin_code_cid, user_code_cid, MockRuntime};
+use fil_actors_runtime::test_utils::{builtin_code_cid, expect_abort, user_code_cid, MockRuntime};
 use fil_actors_runtime::util::smoothing::smooth;
 use fil_actors_runtime::{
     ActorError, Type, BURNT_FUNDS_ACTOR_ADDR, EMPTY_ARR_CID, REWARD_ACTOR_ADDR,
@@ -28,17 +28,6 @@ use fvm_shared::{MethodNum, METHOD_SEND};
 /// The epoch-0 reward with no power (TestSimpleReward.golden, x = 0).
 const EPOCH_ZERO_REWARD: u128 = 36_266_264_293_777_134_739;
 const MINER: Address = Address::new_id(1000);
-
-fn assert_abort<T: std::fmt::Debug>(result: Result<T, ActorError>, code: ExitCode, fragment: &str) {
-    let err = result.expect_err("call should fail");
-    assert_eq!(err.exit_code(), code, "unexpected error: {}", err.msg());
-    assert!(
-        err.msg().contains(fragment),
-        "message {:?} does not mention {:?}",
-        err.msg(),
-        fragment
-    );
-}
 
 fn call_with<P: serde::Serialize>(
     rt: &MockRuntime,
@@ -141,10 +130,10 @@ fn method_numbers_and_unhandled_methods() {
     assert_eq!(EXPECTED_LEADERS_PER_EPOCH, 5);
     let rt = setup(0, TokenAmount::default());
     for method in [0, 5, fil_actors_runtime::method_hash!("ThisEpochReward")] {
-        assert_abort(
-            rt.call::<Actor>(method, None),
+        expect_abort(
             ExitCode::USR_UNHANDLED_MESSAGE,
             "invalid method",
+            rt.call::<Actor>(method, None),
         );
     }
 }
@@ -206,30 +195,30 @@ fn constructor_rejections() {
     let rt = MockRuntime::new(REWARD_ACTOR_ADDR);
     rt.set_caller(builtin_code_cid(Type::Account), Address::new_id(100));
     rt.expect_validate_caller_addr(vec![SYSTEM_ACTOR_ADDR]);
-    assert_abort(
-        call_with(&rt, Method::Constructor, &constructor_params(0)),
+    expect_abort(
         ExitCode::USR_FORBIDDEN,
         "is not one of",
+        call_with(&rt, Method::Constructor, &constructor_params(0)),
     );
     rt.verify();
 
     rt.set_caller(builtin_code_cid(Type::System), SYSTEM_ACTOR_ADDR);
     rt.expect_validate_caller_addr(vec![SYSTEM_ACTOR_ADDR]);
-    assert_abort(
-        call_with(&rt, Method::Constructor, &ConstructorParams { power: None }),
+    expect_abort(
         ExitCode::USR_ILLEGAL_ARGUMENT,
         "should not be nil",
+        call_with(&rt, Method::Constructor, &ConstructorParams { power: None }),
     );
     rt.verify();
-    assert_abort(
-        rt.call::<Actor>(Method::Constructor as MethodNum, None),
+    expect_abort(
         ExitCode::USR_ILLEGAL_ARGUMENT,
         "expects arguments",
+        rt.call::<Actor>(Method::Constructor as MethodNum, None),
     );
-    assert_abort(
-        call_with(&rt, Method::Constructor, &"power"),
+    expect_abort(
         ExitCode::USR_SERIALIZATION,
         "failed to decode parameters",
+        call_with(&rt, Method::Constructor, &"power"),
     );
     assert_eq!(rt.state.get(), *EMPTY_ARR_CID);
 }
@@ -384,27 +373,27 @@ fn award_rejections_change_nothing() {
         ),
     ];
     for (params, code, fragment) in cases {
-        assert_abort(award(&rt, &params), code, fragment);
+        expect_abort(code, fragment, award(&rt, &params));
         assert_eq!(rt.state.get(), before);
     }
 
     rt.set_caller(builtin_code_cid(Type::Miner), MINER);
     rt.expect_validate_caller_addr(vec![SYSTEM_ACTOR_ADDR]);
-    assert_abort(
+    expect_abort(
+        ExitCode::USR_FORBIDDEN,
+        "is not one of",
         call_with(
             &rt,
             Method::AwardBlockReward,
             &award_params(TokenAmount::default(), TokenAmount::default(), 1),
         ),
-        ExitCode::USR_FORBIDDEN,
-        "is not one of",
     );
     rt.verify();
     rt.set_caller(builtin_code_cid(Type::System), SYSTEM_ACTOR_ADDR);
-    assert_abort(
-        call_with(&rt, Method::AwardBlockReward, &(1u8, 2u8)),
+    expect_abort(
         ExitCode::USR_SERIALIZATION,
         "failed to decode parameters",
+        call_with(&rt, Method::AwardBlockReward, &(1u8, 2u8)),
     );
     assert_eq!(rt.state.get(), before);
 }
@@ -414,10 +403,10 @@ fn this_epoch_reward_is_open_to_any_caller() {
     let rt = setup(0, TokenAmount::default());
     rt.set_caller(user_code_cid("contract"), Address::new_id(700));
     // Internal method: a user contract is refused before validation.
-    assert_abort(
-        rt.call::<Actor>(Method::ThisEpochReward as MethodNum, None),
+    expect_abort(
         ExitCode::USR_FORBIDDEN,
         "must be a built-in actor",
+        rt.call::<Actor>(Method::ThisEpochReward as MethodNum, None),
     );
     rt.set_caller(builtin_code_cid(Type::Miner), MINER);
     rt.expect_validate_caller_any();
@@ -434,10 +423,10 @@ fn this_epoch_reward_is_open_to_any_caller() {
         st.this_epoch_reward_smoothed
     );
     assert_eq!(ret.this_epoch_baseline_power, st.this_epoch_baseline_power);
-    assert_abort(
-        call_with(&rt, Method::ThisEpochReward, &1u8),
+    expect_abort(
         ExitCode::USR_ILLEGAL_ARGUMENT,
         "expects no arguments",
+        call_with(&rt, Method::ThisEpochReward, &1u8),
     );
 }
 
@@ -501,16 +490,18 @@ fn kpi_update_rejections() {
     let params = UpdateNetworkKPIParams {
         curr_realized_power: Some(BigIntDe(StoragePower::from(1))),
     };
-    assert_abort(
-        call_with(&rt, Method::UpdateNetworkKPI, &params),
+    expect_abort(
         ExitCode::USR_FORBIDDEN,
         "is not one of",
+        call_with(&rt, Method::UpdateNetworkKPI, &params),
     );
     rt.verify();
 
     rt.set_caller(builtin_code_cid(Type::Power), STORAGE_POWER_ACTOR_ADDR);
     rt.expect_validate_caller_addr(vec![STORAGE_POWER_ACTOR_ADDR]);
-    assert_abort(
+    expect_abort(
+        ExitCode::USR_ILLEGAL_ARGUMENT,
+        "cannot be nil",
         call_with(
             &rt,
             Method::UpdateNetworkKPI,
@@ -518,14 +509,12 @@ fn kpi_update_rejections() {
                 curr_realized_power: None,
             },
         ),
-        ExitCode::USR_ILLEGAL_ARGUMENT,
-        "cannot be nil",
     );
     rt.verify();
-    assert_abort(
-        call_with(&rt, Method::UpdateNetworkKPI, &"power"),
+    expect_abort(
         ExitCode::USR_SERIALIZATION,
         "failed to decode parameters",
+        call_with(&rt, Method::UpdateNetworkKPI, &"power"),
     );
     assert_eq!(rt.state.get(), before);
 }

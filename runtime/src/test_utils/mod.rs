@@ -1,14 +1,16 @@
-//! Test support for actors (feature `test_utils`): the mock runtime, its expectations, and code
-//! CIDs for the built-in types as tests see them.
+//! Test support for actors (feature `test_utils`): the mock runtime, its expectations, assertions
+//! on failed calls, and code CIDs for the built-in types as tests see them.
 
 use cid::Cid;
 use multihash_codetable::{Code, MultihashDigest};
 
 use crate::builtin::Type;
 
+mod assertions;
 mod expectations;
 mod mock_runtime;
 
+pub use assertions::*;
 pub use expectations::*;
 pub use mock_runtime::*;
 

@@ -563,19 +563,4 @@ pub fn finish<T>(rt: &MockRuntime, res: Result<T, ActorError>) -> Result<T, Acto
     res
 }
 
-/// Asserts a failure with `code` whose message contains `fragment`.
-pub fn expect_abort<T: std::fmt::Debug>(
-    code: ExitCode,
-    fragment: &str,
-    res: Result<T, ActorError>,
-) {
-    let err = res.expect_err("expected an abort");
-    assert_eq!(err.exit_code(), code, "{}", err.msg());
-    assert!(
-        err.msg().contains(fragment),
-        "message {:?} lacks {:?}",
-        err.msg(),
-        fragment
-    );
-}
 pub mod commit;

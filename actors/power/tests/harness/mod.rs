@@ -84,22 +84,6 @@ pub fn decode<T: DeserializeOwned>(ret: Option<IpldBlock>) -> T {
     ret.expect("a return value").deserialize().unwrap()
 }
 
-/// Asserts a failed call's exit code and that its message mentions `fragment`.
-pub fn assert_abort<T: std::fmt::Debug>(
-    result: Result<T, ActorError>,
-    code: ExitCode,
-    fragment: &str,
-) {
-    let err = result.expect_err("call should fail");
-    assert_eq!(err.exit_code(), code, "unexpected error: {}", err.msg());
-    assert!(
-        err.msg().contains(fragment),
-        "message {:?} does not mention {:?}",
-        err.msg(),
-        fragment
-    );
-}
-
 pub fn create_miner_params(proof: RegisteredPoStProof) -> CreateMinerParams {
     CreateMinerParams {
         owner: OWNER,
