@@ -12,7 +12,7 @@ use fvm_shared::sector::SectorNumber;
 use multihash_codetable::Code;
 
 use crate::bitfield_queue::amt_err;
-use crate::Deadline;
+use crate::{Deadline, Partition};
 
 /// One CID per deadline, in index order.
 #[derive(Serialize_tuple, Deserialize_tuple, Debug, Clone, PartialEq, Eq)]
@@ -64,23 +64,24 @@ impl Deadlines {
         idx: u64,
         deadline: &Deadline,
     ) -> Result<(), ActorError> {
-        if idx >= policy.wpost_period_deadlines {
-            return Err(actor_error!(illegal_argument; "invalid deadline {}", idx));
-        }
+        let slot = match self.due.get_mut(idx as usize) {
+            Some(slot) if idx < policy.wpost_period_deadlines => slot,
+            _ => return Err(actor_error!(illegal_argument; "invalid deadline {}", idx)),
+        };
         deadline.validate_state()?;
-        self.due[idx as usize] = store
+        *slot = store
             .put_cbor(deadline, Code::Blake2b256)
             .map_err(|e| actor_error!(illegal_state; "failed to store deadline {}: {}", idx, e))?;
         Ok(())
     }
 
-    /// The deadline and partition indexes of the partition holding `sector_number`;
-    /// `USR_NOT_FOUND` if none does.
-    pub fn find_sector<BS: Blockstore>(
+    /// The deadline and partition indexes of the partition holding `sector_number`, and that
+    /// partition; `USR_NOT_FOUND` if none does.
+    pub fn find_sector_partition<BS: Blockstore>(
         &self,
         store: &BS,
         sector_number: SectorNumber,
-    ) -> Result<(u64, u64), ActorError> {
+    ) -> Result<(u64, u64, Partition), ActorError> {
         for dl_idx in 0..self.due.len() as u64 {
             let deadline = self.load_deadline(store, dl_idx)?;
             let mut found = None;
@@ -88,14 +89,14 @@ impl Deadlines {
                 .partitions_amt(store)?
                 .for_each_while(|p_idx, partition| {
                     if partition.sectors.get(sector_number) {
-                        found = Some(p_idx);
+                        found = Some((p_idx, partition.clone()));
                         return Ok(false);
                     }
                     Ok(true)
                 })
                 .map_err(amt_err("failed to iterate partitions"))?;
-            if let Some(p_idx) = found {
-                return Ok((dl_idx, p_idx));
+            if let Some((p_idx, partition)) = found {
+                return Ok((dl_idx, p_idx, partition));
             }
         }
         Err(actor_error!(not_found; "sector {} not due at any deadline", sector_number))

@@ -246,20 +246,19 @@ pub fn generate_sector_status_info<BS: Blockstore>(
     if !st.has_sector_number(store, sector_number)? {
         return Ok((SectorStatusCode::Dead, SectorLocation::NONE));
     }
-    // The search reads only the partitions' bitfields, never the sector infos.
-    let (deadline, partition) = st.find_sector(store, sector_number).map_err(|e| {
-        if e.exit_code() == ExitCode::USR_NOT_FOUND {
-            actor_error!(illegal_state; "sector {} is in the sectors AMT but in no partition", sector_number)
-        } else {
-            e
-        }
-    })?;
-    let status = status_in_partition(
-        &st.load_deadlines(store)?
-            .load_deadline(store, deadline)?
-            .load_partition(store, partition)?,
-        sector_number,
-    );
+    // The search reads only the partitions' bitfields, never the sector infos, and keeps the
+    // partition it stops at.
+    let (deadline, partition, found) = st
+        .load_deadlines(store)?
+        .find_sector_partition(store, sector_number)
+        .map_err(|e| {
+            if e.exit_code() == ExitCode::USR_NOT_FOUND {
+                actor_error!(illegal_state; "sector {} is in the sectors AMT but in no partition", sector_number)
+            } else {
+                e
+            }
+        })?;
+    let status = status_in_partition(&found, sector_number);
     let location = SectorLocation {
         deadline: deadline as i64,
         partition: partition as i64,

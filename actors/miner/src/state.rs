@@ -439,8 +439,10 @@ impl State {
         store: &BS,
         sector_number: SectorNumber,
     ) -> Result<(u64, u64), ActorError> {
-        self.load_deadlines(store)?
-            .find_sector(store, sector_number)
+        let (deadline, partition, _) = self
+            .load_deadlines(store)?
+            .find_sector_partition(store, sector_number)?;
+        Ok((deadline, partition))
     }
 
     /// Reschedules the addressed sectors to expire at the end of their deadline's next
