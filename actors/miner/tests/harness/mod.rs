@@ -299,21 +299,31 @@ impl ActorHarness {
         )
     }
 
+    /// `method` from `caller`, a method the controlling addresses may call and that returns
+    /// nothing.
+    fn controlled_call<P: Serialize>(
+        &self,
+        rt: &MockRuntime,
+        caller: Address,
+        method: Method,
+        params: &P,
+    ) -> Result<(), ActorError> {
+        as_caller(rt, caller);
+        rt.expect_validate_caller_addr(self.controlling(rt));
+        finish(rt, call_unit(rt, method, Some(params)))
+    }
+
     pub fn change_peer_id(
         &self,
         rt: &MockRuntime,
         caller: Address,
         new_id: Vec<u8>,
     ) -> Result<(), ActorError> {
-        as_caller(rt, caller);
-        rt.expect_validate_caller_addr(self.controlling(rt));
-        finish(
+        self.controlled_call(
             rt,
-            call_unit(
-                rt,
-                Method::ChangePeerID,
-                Some(&ChangePeerIDParams { new_id }),
-            ),
+            caller,
+            Method::ChangePeerID,
+            &ChangePeerIDParams { new_id },
         )
     }
 
@@ -323,15 +333,11 @@ impl ActorHarness {
         caller: Address,
         new_multi_addrs: Vec<BytesDe>,
     ) -> Result<(), ActorError> {
-        as_caller(rt, caller);
-        rt.expect_validate_caller_addr(self.controlling(rt));
-        finish(
+        self.controlled_call(
             rt,
-            call_unit(
-                rt,
-                Method::ChangeMultiaddrs,
-                Some(&ChangeMultiaddrsParams { new_multi_addrs }),
-            ),
+            caller,
+            Method::ChangeMultiaddrs,
+            &ChangeMultiaddrsParams { new_multi_addrs },
         )
     }
 
