@@ -7,11 +7,13 @@ use anyhow::{anyhow, ensure, Context};
 use cid::multihash::Multihash;
 use cid::Cid;
 use fil_actor_miner::{
-    CompactCommD, Method as MinerMethod, PieceActivationManifest, PreCommitSectorBatchParams2,
-    ProveCommitSectors3Params, SectorActivationManifest, SectorPreCommitInfo,
+    max_prove_commit_duration, CompactCommD, Method as MinerMethod, PieceActivationManifest,
+    PreCommitSectorBatchParams2, ProveCommitSectors3Params, SectorActivationManifest,
+    SectorPreCommitInfo, State,
 };
 use fil_actor_power::{CreateMinerParams, CreateMinerReturn, Method as PowerMethod};
-use fil_actors_runtime::builtin::STORAGE_POWER_ACTOR_ADDR;
+use fil_actors_runtime::builtin::{BURNT_FUNDS_ACTOR_ID, STORAGE_POWER_ACTOR_ADDR};
+use fil_actors_runtime::runtime::policy::EPOCHS_IN_DAY;
 use fil_actors_runtime::runtime::Policy;
 use fvm_ipld_encoding::{BytesDe, RawBytes};
 use fvm_shared::address::Address;
@@ -25,7 +27,7 @@ use fvm_shared::piece::PaddedPieceSize;
 use fvm_shared::sector::{RegisteredPoStProof, RegisteredSealProof, SectorNumber};
 use fvm_shared::{ActorID, METHOD_SEND};
 use serde::Serialize;
-use test_vm::{bundle, MessageResult, Msg, VM};
+use test_vm::{actor_state, balance, bundle, MessageResult, Msg, VM};
 
 /// The proofs of the test bundle's 2 KiB sectors.
 pub const SEAL_PROOF: RegisteredSealProof = RegisteredSealProof::StackedDRG2KiBV1P1;
@@ -205,4 +207,62 @@ pub fn precommit(
             .params(&PreCommitSectorBatchParams2 { sectors })?
             .value(value),
     )
+}
+
+/// The prove-commit window of the test bundle's seal proof.
+pub fn max_prove_commit_window(policy: &Policy) -> anyhow::Result<ChainEpoch> {
+    max_prove_commit_duration(policy, SEAL_PROOF)
+        .ok_or_else(|| anyhow!("no prove-commit window for {SEAL_PROOF:?}"))
+}
+
+/// An expiration a pre-commitment made now may declare: the minimum lifetime after the latest
+/// possible activation, plus ten days.
+pub fn valid_expiration(vm: &dyn VM) -> anyhow::Result<ChainEpoch> {
+    let policy = policy()?;
+    Ok(vm.epoch()
+        + max_prove_commit_window(&policy)?
+        + policy.min_sector_expiration
+        + 10 * EPOCHS_IN_DAY)
+}
+
+/// A pre-commitment left to expire, and what its expiry did.
+pub struct ExpiredPrecommit {
+    /// The pre-commit message.
+    pub precommit: MessageResult,
+    /// The deposit the pre-commitment locked.
+    pub deposit: TokenAmount,
+    /// The epoch whose cron tick forfeited it, and that tick.
+    pub tick_epoch: ChainEpoch,
+    pub tick: MessageResult,
+    /// What the burnt-funds actor gained in that tick.
+    pub burnt: TokenAmount,
+}
+
+/// The worker pre-commits `sector` (no data) and never proves it: the clean-up falls due at
+/// the first deadline boundary after the prove-commit window and the clean-up delay, so the VM
+/// jumps past it and runs the tick of that epoch, whose miner cron forfeits the deposit.
+pub fn precommit_and_let_expire(
+    vm: &mut dyn VM,
+    m: &MinerAddrs,
+    sector: SectorNumber,
+) -> anyhow::Result<ExpiredPrecommit> {
+    let policy = policy()?;
+    let max_prove = max_prove_commit_window(&policy)?;
+    let info = precommit_info(vm, sector, valid_expiration(vm)?, None);
+    let precommit = precommit(vm, m, vec![info], TokenAmount::from_whole(1))?;
+    let st: State = actor_state(vm, m.miner_id)?;
+    let due = st
+        .quant_spec_every_deadline(&policy)
+        .quantize_up(vm.epoch() + max_prove + policy.expired_pre_commit_clean_up_delay);
+    vm.advance_epoch(due + policy.wpost_challenge_window)?;
+    let burnt_before = balance(vm, BURNT_FUNDS_ACTOR_ID)?;
+    let tick_epoch = vm.epoch();
+    let tick = vm.advance_epoch(tick_epoch + 1)?;
+    Ok(ExpiredPrecommit {
+        precommit,
+        deposit: st.pre_commit_deposits,
+        tick_epoch,
+        tick,
+        burnt: balance(vm, BURNT_FUNDS_ACTOR_ID)? - burnt_before,
+    })
 }

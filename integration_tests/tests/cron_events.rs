@@ -4,18 +4,15 @@
 //! `precommit-expired`, reconciled against the burnt funds.
 
 use fil_actor_miner::emit::{sector_precommitted_event, FeeApplied, FeeType};
-use fil_actor_miner::{max_prove_commit_duration, State as MinerState};
-use fil_actors_integration_tests::miner::{
-    create_miner, policy, precommit, precommit_info, SEAL_PROOF,
-};
+use fil_actor_miner::State as MinerState;
+use fil_actors_integration_tests::miner::{create_miner, precommit_and_let_expire};
 use fil_actors_integration_tests::on_both_engines;
-use fil_actors_runtime::builtin::BURNT_FUNDS_ACTOR_ID;
 use fvm_shared::clock::ChainEpoch;
 use fvm_shared::econ::TokenAmount;
 use fvm_shared::event::StampedEvent;
 use fvm_shared::ActorID;
 use test_vm::genesis::genesis;
-use test_vm::{actor_state, balance, VM};
+use test_vm::{actor_state, VM};
 
 #[derive(Debug, PartialEq)]
 struct Outcome {
@@ -30,38 +27,19 @@ struct Outcome {
 }
 
 fn scenario(vm: &mut dyn VM) -> Outcome {
-    let policy = policy().unwrap();
     let g = genesis(vm, &[TokenAmount::from_whole(10_000)]).unwrap();
     let (owner, _) = g.accounts[0];
     let m = create_miner(vm, owner, 1, TokenAmount::from_whole(10)).unwrap();
     vm.advance_epoch(vm.epoch() + 5).unwrap();
-
-    let max_prove = max_prove_commit_duration(&policy, SEAL_PROOF).unwrap();
-    let expiration = vm.epoch() + max_prove + policy.min_sector_expiration + 10 * 2880;
-    let info = precommit_info(vm, 7, expiration, None);
-    let pre = precommit(vm, &m, vec![info], TokenAmount::from_whole(1)).unwrap();
-    let st: MinerState = actor_state(vm, m.miner_id).unwrap();
-    let deposit = st.pre_commit_deposits.clone();
-
-    // The clean-up falls due at the first deadline boundary after the prove-commit window and
-    // the clean-up delay; land past it, then run the tick of that epoch.
-    let due = st
-        .quant_spec_every_deadline(&policy)
-        .quantize_up(vm.epoch() + max_prove + policy.expired_pre_commit_clean_up_delay);
-    vm.advance_epoch(due + policy.wpost_challenge_window)
-        .unwrap();
-    let burnt_before = balance(vm, BURNT_FUNDS_ACTOR_ID).unwrap();
-    let tick_epoch = vm.epoch();
-    let tick = vm.advance_epoch(tick_epoch + 1).unwrap();
-    let burnt = balance(vm, BURNT_FUNDS_ACTOR_ID).unwrap() - burnt_before;
+    let expired = precommit_and_let_expire(vm, &m, 7).unwrap();
     let st: MinerState = actor_state(vm, m.miner_id).unwrap();
     Outcome {
         miner: m.miner_id,
-        precommit_events: pre.events,
-        deposit,
-        tick_epoch,
-        tick_events: tick.events,
-        burnt,
+        precommit_events: expired.precommit.events,
+        deposit: expired.deposit,
+        tick_epoch: expired.tick_epoch,
+        tick_events: expired.tick.events,
+        burnt: expired.burnt,
         deposits_after: st.pre_commit_deposits,
         root: vm.state_root().unwrap(),
     }

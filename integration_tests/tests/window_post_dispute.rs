@@ -6,11 +6,11 @@
 
 use fil_actor_miner::emit::{FeeApplied, FeeType};
 use fil_actor_miner::{
-    max_prove_commit_duration, DisputeWindowedPoStParams, Method, SectorActivationManifest,
-    State as MinerState,
+    DisputeWindowedPoStParams, Method, SectorActivationManifest, State as MinerState,
 };
 use fil_actors_integration_tests::miner::{
-    apply_ok, policy, precommit, precommit_info, prove_commit_params, worker_message, SEAL_PROOF,
+    apply_ok, policy, precommit, precommit_info, prove_commit_params, valid_expiration,
+    worker_message,
 };
 use fil_actors_integration_tests::on_both_engines;
 use fil_actors_integration_tests::post::window_post_params;
@@ -40,8 +40,7 @@ fn scenario(vm: &mut dyn VM) -> Outcome {
     let policy = policy().unwrap();
     let (m, stranger) = miner_and_stranger(vm).unwrap();
     vm.advance_epoch(vm.epoch() + 5).unwrap();
-    let max_prove = max_prove_commit_duration(&policy, SEAL_PROOF).unwrap();
-    let expiration = vm.epoch() + max_prove + policy.min_sector_expiration + 10 * 2880;
+    let expiration = valid_expiration(vm).unwrap();
     let infos = vec![
         precommit_info(vm, 1, expiration, None),
         precommit_info(vm, 2, expiration, None),

@@ -10,17 +10,14 @@ use std::process::ExitCode;
 
 use anyhow::{ensure, Context};
 use fil_actor_miner::{
-    max_prove_commit_duration, GenerateSectorStatusInfoParams, GenerateSectorStatusInfoReturn,
-    SectorLocation, State as MinerState, ValidateSectorStatusParams,
-    GENERATE_SECTOR_STATUS_INFO_METHOD, VALIDATE_SECTOR_STATUS_METHOD,
+    GenerateSectorStatusInfoParams, GenerateSectorStatusInfoReturn, SectorLocation,
+    ValidateSectorStatusParams, GENERATE_SECTOR_STATUS_INFO_METHOD, VALIDATE_SECTOR_STATUS_METHOD,
 };
-use fil_actors_integration_tests::miner::{
-    create_miner, policy, precommit, precommit_info, SEAL_PROOF,
-};
+use fil_actors_integration_tests::miner::{create_miner, precommit_and_let_expire};
 use fil_actors_integration_tests::sectors::install_sectors;
 use fvm_shared::econ::TokenAmount;
 use test_vm::genesis::genesis;
-use test_vm::{actor_state, FvmVM, MessageResult, Msg, VM};
+use test_vm::{FvmVM, MessageResult, Msg, VM};
 
 fn main() -> ExitCode {
     match run() {
@@ -95,22 +92,13 @@ fn run() -> anyhow::Result<()> {
     println!();
     println!("Event emission on the real FVM (the FVM's OnActorEvent charge)");
     println!();
-    let policy = policy()?;
     let mut vm = FvmVM::new()?;
     let g = genesis(&mut vm, &[TokenAmount::from_whole(1000)])?;
     let (owner, _) = g.accounts[0];
     let m = create_miner(&mut vm, owner, 1, TokenAmount::from_whole(10))?;
     vm.advance_epoch(vm.epoch() + 5)?;
-    let max_prove = max_prove_commit_duration(&policy, SEAL_PROOF).context("prove window")?;
-    let expiration = vm.epoch() + max_prove + policy.min_sector_expiration + 10 * 2880;
-    let info = precommit_info(&vm, 7, expiration, None);
-    let pre = precommit(&mut vm, &m, vec![info], TokenAmount::from_whole(1))?;
-    let st: MinerState = actor_state(&vm, m.miner_id)?;
-    let due = st
-        .quant_spec_every_deadline(&policy)
-        .quantize_up(vm.epoch() + max_prove + policy.expired_pre_commit_clean_up_delay);
-    vm.advance_epoch(due + policy.wpost_challenge_window)?;
-    let tick = vm.advance_epoch(vm.epoch() + 1)?;
+    let expired = precommit_and_let_expire(&mut vm, &m, 7)?;
+    let (pre, tick) = (expired.precommit, expired.tick);
     println!("| event | emitted by | events | OnActorEvent gas |");
     println!("| --- | --- | --- | --- |");
     for (what, by, r) in [
