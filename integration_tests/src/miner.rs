@@ -35,8 +35,7 @@ pub const POST_PROOF: RegisteredPoStProof = RegisteredPoStProof::StackedDRGWindo
 
 /// The policy of the network the test bundle was built for.
 pub fn policy() -> anyhow::Result<Policy> {
-    let network = bundle()?.network;
-    Policy::for_network(network).ok_or_else(|| anyhow!("no policy for network {network}"))
+    Ok(bundle()?.policy.clone())
 }
 
 /// The key address of BLS account `i` (a fixed fake key; the test VM checks no signatures).

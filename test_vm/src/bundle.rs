@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 use anyhow::{anyhow, Context};
 use cid::Cid;
 use fil_actors_runtime::builtin::{Type, ALL_TYPES};
+use fil_actors_runtime::runtime::Policy;
 use fvm_ipld_blockstore::{Blockstore, MemoryBlockstore};
 use fvm_ipld_encoding::CborStore;
 
@@ -39,6 +40,8 @@ pub struct Bundle {
     pub car: &'static [u8],
     /// The network the bundle was built for.
     pub network: &'static str,
+    /// That network's policy, which the actors in the bundle run with.
+    pub policy: Policy,
     /// The CAR root: the manifest envelope, which the FVM takes as its actor override.
     pub manifest_root: Cid,
     /// The manifest entries' CID, which the system actor's state records.
@@ -97,9 +100,13 @@ fn load() -> anyhow::Result<Bundle> {
     if let Some(missing) = ALL_TYPES.iter().find(|t| !by_type.contains_key(t)) {
         return Err(anyhow!("manifest has no {}", missing.name()));
     }
+    let network = fil_builtin_actors_bundle::TEST_BUNDLE.network;
+    let policy =
+        Policy::for_network(network).ok_or_else(|| anyhow!("no policy for network {network}"))?;
     Ok(Bundle {
         car,
-        network: fil_builtin_actors_bundle::TEST_BUNDLE.network,
+        network,
+        policy,
         manifest_root: *manifest_root,
         manifest_data,
         codes: BuiltinCodes { by_type, by_code },

@@ -13,7 +13,6 @@ use std::collections::BTreeMap;
 use anyhow::{anyhow, Context};
 use cid::Cid;
 use fil_actors_runtime::builtin::{Type, CRON_ACTOR_ADDR, SYSTEM_ACTOR_ADDR};
-use fil_actors_runtime::runtime::Policy;
 use fil_actors_runtime::MessageAccumulator;
 use fvm_ipld_blockstore::Blockstore;
 use fvm_ipld_encoding::ipld_block::IpldBlock;
@@ -191,13 +190,13 @@ pub fn code_types(codes: &BuiltinCodes) -> BTreeMap<Cid, Type> {
 pub fn check_invariants<V: VM + ?Sized>(vm: &mut V) -> anyhow::Result<MessageAccumulator> {
     let root = vm.state_root()?;
     let types = code_types(vm.codes());
-    let policy = Policy::for_network(bundle()?.network).unwrap_or_default();
+    let policy = &bundle()?.policy;
     fil_builtin_actors_state::check_state_invariants(
         &StoreRef(vm.store()),
         &root,
         &types,
         &user_actors::user_codes(),
-        &policy,
+        policy,
         vm.last_tick(),
     )
 }

@@ -63,7 +63,7 @@ impl NativeVM {
         bundle.load_into(&store)?;
         let tree = StateTree::new(store.clone(), StateTreeVersion::V5)
             .map_err(|e| anyhow!("creating the state tree: {e}"))?;
-        let policy = Policy::for_network(bundle.network).unwrap_or_default();
+        let policy = bundle.policy.clone();
         Ok(NativeVM {
             store,
             tree: RefCell::new(tree),
