@@ -12,7 +12,7 @@ use cid::Cid;
 use fvm_ipld_blockstore::{Block, Blockstore};
 use fvm_ipld_encoding::ipld_block::IpldBlock;
 use fvm_sdk::error::{ActorDeleteError, EpochBoundsError, StateReadError, StateUpdateError};
-use fvm_shared::address::{Address, Payload};
+use fvm_shared::address::Address;
 use fvm_shared::chainid::ChainID;
 use fvm_shared::clock::ChainEpoch;
 use fvm_shared::consensus::ConsensusFault;
@@ -36,6 +36,7 @@ use multihash_codetable::{Code, MultihashDigest};
 
 use crate::actor_error::abort_exit_code;
 use crate::builtin::Type;
+use crate::runtime::caller_checks::{check_caller_is, check_caller_namespace, check_caller_type};
 use crate::runtime::randomness::{draw_randomness, DomainSeparationTag};
 use crate::runtime::{MessageInfo, Policy, Primitives, Runtime, RuntimePolicy, Verifier};
 use crate::{ActorCode, ActorError, SendError};
@@ -298,14 +299,7 @@ impl<B: Blockstore> Runtime for FvmRuntime<B> {
         I: IntoIterator<Item = &'a Address>,
     {
         let caller = self.begin_validation()?;
-        if addresses.into_iter().any(|a| *a == caller) {
-            Ok(())
-        } else {
-            Err(ActorError::forbidden(format!(
-                "caller {} is not one of the addresses allowed to call this method",
-                caller
-            )))
-        }
+        check_caller_is(&caller, addresses)
     }
 
     fn validate_immediate_caller_type<'a, I>(&self, types: I) -> Result<(), ActorError>
@@ -313,25 +307,8 @@ impl<B: Blockstore> Runtime for FvmRuntime<B> {
         I: IntoIterator<Item = &'a Type>,
     {
         let caller = self.begin_validation()?;
-        let caller_id = fvm_sdk::message::caller();
-        let code = self.get_actor_code_cid(&caller_id).ok_or_else(|| {
-            ActorError::forbidden(format!("caller {} has no code and so no type", caller))
-        })?;
-        let caller_type = self.resolve_builtin_actor_type(&code).ok_or_else(|| {
-            ActorError::forbidden(format!(
-                "caller {} with code {} is not a built-in actor",
-                caller, code
-            ))
-        })?;
-        if types.into_iter().any(|t| *t == caller_type) {
-            Ok(())
-        } else {
-            Err(ActorError::forbidden(format!(
-                "caller {} of type {} is not of a type allowed to call this method",
-                caller,
-                caller_type.name()
-            )))
-        }
+        let code = self.get_actor_code_cid(&fvm_sdk::message::caller());
+        check_caller_type(&caller, code, |c| self.resolve_builtin_actor_type(c), types)
     }
 
     fn validate_immediate_caller_namespace<I>(&self, namespaces: I) -> Result<(), ActorError>
@@ -339,23 +316,8 @@ impl<B: Blockstore> Runtime for FvmRuntime<B> {
         I: IntoIterator<Item = ActorID>,
     {
         let caller = self.begin_validation()?;
-        let namespace = self
-            .lookup_delegated_address(fvm_sdk::message::caller())
-            .and_then(|addr| match addr.payload() {
-                Payload::Delegated(d) => Some(d.namespace()),
-                _ => None,
-            })
-            .ok_or_else(|| {
-                ActorError::forbidden(format!("caller {} has no delegated address", caller))
-            })?;
-        if namespaces.into_iter().any(|ns| ns == namespace) {
-            Ok(())
-        } else {
-            Err(ActorError::forbidden(format!(
-                "caller {} has a delegated address in namespace {}, which may not call this method",
-                caller, namespace
-            )))
-        }
+        let delegated = self.lookup_delegated_address(fvm_sdk::message::caller());
+        check_caller_namespace(&caller, delegated, namespaces)
     }
 
     fn current_balance(&self) -> TokenAmount {

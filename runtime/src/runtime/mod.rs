@@ -33,6 +33,7 @@ use serde::Serialize;
 use crate::builtin::Type;
 use crate::{actor_error, ActorError, AsActorError, SendError, EMPTY_ARR_CID};
 
+pub mod caller_checks;
 pub mod fake_proofs;
 #[cfg(feature = "fil-actor")]
 pub mod fvm;

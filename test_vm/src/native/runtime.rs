@@ -7,6 +7,9 @@ use std::cell::{Cell, RefCell};
 use anyhow::anyhow;
 use cid::Cid;
 use fil_actors_runtime::builtin::{Type, BURNT_FUNDS_ACTOR_ID, INIT_ACTOR_ID};
+use fil_actors_runtime::runtime::caller_checks::{
+    check_caller_is, check_caller_namespace, check_caller_type,
+};
 use fil_actors_runtime::runtime::fake_proofs;
 use fil_actors_runtime::runtime::randomness::draw_randomness;
 use fil_actors_runtime::runtime::{
@@ -16,7 +19,7 @@ use fil_actors_runtime::{ActorError, SendError};
 use fvm::state_tree::ActorState;
 
 use fvm_ipld_encoding::ipld_block::IpldBlock;
-use fvm_shared::address::{Address, Payload};
+use fvm_shared::address::Address;
 use fvm_shared::chainid::ChainID;
 use fvm_shared::clock::ChainEpoch;
 use fvm_shared::consensus::ConsensusFault;
@@ -133,6 +136,13 @@ impl<'a> InvocationCtx<'a> {
         ActorError::assertion_failed(msg)
     }
 
+    /// The caller's ID (messages reach actors with the caller resolved to its ID address).
+    fn caller_id(&self, caller: &Address) -> Result<ActorID, ActorError> {
+        caller
+            .id()
+            .map_err(|e| ActorError::assertion_failed(e.to_string()))
+    }
+
     fn begin_validation(&self) -> Result<Address, ActorError> {
         if self.caller_validated.replace(true) {
             return Err(ActorError::assertion_failed("caller validated twice"));
@@ -214,13 +224,7 @@ impl Runtime for InvocationCtx<'_> {
         I: IntoIterator<Item = &'b Address>,
     {
         let caller = self.begin_validation()?;
-        if addresses.into_iter().any(|a| *a == caller) {
-            Ok(())
-        } else {
-            Err(ActorError::forbidden(format!(
-                "caller {caller} is not allowed"
-            )))
-        }
+        check_caller_is(&caller, addresses)
     }
 
     fn validate_immediate_caller_type<'b, I>(&self, types: I) -> Result<(), ActorError>
@@ -228,23 +232,8 @@ impl Runtime for InvocationCtx<'_> {
         I: IntoIterator<Item = &'b Type>,
     {
         let caller = self.begin_validation()?;
-        let caller_id = caller
-            .id()
-            .map_err(|e| ActorError::assertion_failed(e.to_string()))?;
-        let code = self
-            .get_actor_code_cid(&caller_id)
-            .ok_or_else(|| ActorError::forbidden(format!("caller {caller} has no code")))?;
-        let typ = self
-            .resolve_builtin_actor_type(&code)
-            .ok_or_else(|| ActorError::forbidden(format!("caller {caller} is not built-in")))?;
-        if types.into_iter().any(|t| *t == typ) {
-            Ok(())
-        } else {
-            Err(ActorError::forbidden(format!(
-                "caller {caller} of type {} is not allowed",
-                typ.name()
-            )))
-        }
+        let code = self.get_actor_code_cid(&self.caller_id(&caller)?);
+        check_caller_type(&caller, code, |c| self.resolve_builtin_actor_type(c), types)
     }
 
     fn validate_immediate_caller_namespace<I>(&self, namespaces: I) -> Result<(), ActorError>
@@ -252,23 +241,8 @@ impl Runtime for InvocationCtx<'_> {
         I: IntoIterator<Item = ActorID>,
     {
         let caller = self.begin_validation()?;
-        let caller_id = caller
-            .id()
-            .map_err(|e| ActorError::assertion_failed(e.to_string()))?;
-        let namespace = self
-            .lookup_delegated_address(caller_id)
-            .and_then(|a| match a.payload() {
-                Payload::Delegated(d) => Some(d.namespace()),
-                _ => None,
-            })
-            .ok_or_else(|| ActorError::forbidden(format!("caller {caller} has no f4 address")))?;
-        if namespaces.into_iter().any(|ns| ns == namespace) {
-            Ok(())
-        } else {
-            Err(ActorError::forbidden(format!(
-                "caller {caller} in namespace {namespace} is not allowed"
-            )))
-        }
+        let delegated = self.lookup_delegated_address(self.caller_id(&caller)?);
+        check_caller_namespace(&caller, delegated, namespaces)
     }
 
     fn current_balance(&self) -> TokenAmount {
