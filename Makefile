@@ -6,6 +6,7 @@
 #   make check                                                     fmt check and clippy only
 #   make costs                                                     off-chain cost report of the miner's read paths
 #   make gas                                                       real-FVM gas report: a provider's life per method, events, sector status by miner size
+#   make census-gas                                                real-FVM gas of the FIP-0067 census on miners of 10,000 and 100,000 sectors (slow)
 
 SHELL := /bin/bash
 CARGO ?= cargo
@@ -16,7 +17,7 @@ else
 BUNDLE_CAR ?= output/builtin-actors-$(NETWORK).car
 endif
 
-.PHONY: demo bundle test check fmt clippy wasm-target costs gas
+.PHONY: demo bundle test check fmt clippy wasm-target costs gas census-gas
 
 # The actors compile to this target inside the bundle's build script.
 wasm-target:
@@ -53,3 +54,8 @@ costs:
 gas: wasm-target
 	$(CARGO) run --locked -q -p fil_actors_integration_tests --bin gas_report
 	$(CARGO) run --locked -q -p fil_actors_integration_tests --bin status_gas
+
+# Real-FVM gas of the FIP-0067 census of old sectors: the first TerminateSectors after the start
+# and the census's share of each deadline cron, on twin miners of 10,000 and 100,000 sectors.
+census-gas: wasm-target
+	$(CARGO) run --locked -q -p fil_actors_integration_tests --bin fip0067_gas

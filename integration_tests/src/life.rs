@@ -23,6 +23,9 @@ use fil_actor_miner::{
     ProveCommitSectors3Return, RecoveryDeclaration, SectorActivationManifest, SectorLocation,
     SectorStatusCode, TerminateSectorsParams, TerminateSectorsReturn, TerminationDeclaration,
 };
+use fil_actors_runtime::builtin::{
+    CRON_ACTOR_ID, INIT_ACTOR_ID, REWARD_ACTOR_ID, STORAGE_POWER_ACTOR_ID, SYSTEM_ACTOR_ID,
+};
 use fil_actors_runtime::runtime::policy::EPOCHS_IN_DAY;
 use fil_actors_runtime::BatchReturn;
 use fvm_shared::bigint::BigInt;
@@ -43,8 +46,8 @@ use crate::sector_status::StatusReader;
 
 use harness::*;
 pub use harness::{
-    GasUse, LifeOutcome, Step, DDO_SECTOR, EXPIRING_SECTOR, FAULTY_SECTOR, KEPT_SECTOR,
-    READER_RELAY_ID, SECTORS,
+    GasUse, LifeOutcome, Step, WrittenState, DDO_SECTOR, EXPIRING_SECTOR, FAULTY_SECTOR,
+    KEPT_SECTOR, READER_RELAY_ID, SECTORS,
 };
 
 /// The whole life on `vm`, from genesis. Fails at the first value that is not the expected one.
@@ -73,9 +76,28 @@ pub fn provider_life(vm: &mut dyn VM) -> anyhow::Result<LifeOutcome> {
         gas: Vec::new(),
         codes: Vec::new(),
         events: Vec::new(),
+        watched: Vec::new(),
+        states: Vec::new(),
     };
+    // Every built-in actor the life writes: the system and infrastructure actors, the miner, and
+    // the accounts (the owner, the worker and the reader's).
+    life.watched = vec![
+        SYSTEM_ACTOR_ID,
+        INIT_ACTOR_ID,
+        REWARD_ACTOR_ID,
+        CRON_ACTOR_ID,
+        STORAGE_POWER_ACTOR_ID,
+        life.m.miner_id,
+    ];
+    for account in [life.m.owner, life.m.worker, life.reader.account] {
+        let id = life
+            .vm
+            .resolve(&account)?
+            .with_context(|| format!("account {account} has an ID"))?;
+        life.watched.push(id);
+    }
     life.note_gas("CreateMiner (power actor)".to_string(), &created);
-    life.note(&created);
+    life.note(&created)?;
     check_eq("CreateMiner events", created.events.len(), 0)?;
     check_eq("miner balance", balance(life.vm, life.m.miner_id)?, fil(10))?;
     let deposit = figures.pledge(create_epoch, &create_miner_deposit_power(&life.policy));
@@ -125,7 +147,7 @@ pub fn provider_life(vm: &mut dyn VM) -> anyhow::Result<LifeOutcome> {
     let figures = Figures::query(life.vm, life.reader.account)?;
     let r = precommit(life.vm, &life.m, infos, fil(1))?;
     life.note_gas(format!("{:?}", MinerMethod::PreCommitSectorBatch2), &r);
-    life.note(&r);
+    life.note(&r)?;
     let expected = SECTORS
         .iter()
         .map(|&n| sector_precommitted_event(n))
@@ -262,7 +284,7 @@ pub fn provider_life(vm: &mut dyn VM) -> anyhow::Result<LifeOutcome> {
     check_eq("deadline B partition", loc(KEPT_SECTOR).partition, 0)?;
     ensure!(da != db, "the two partitions are in different deadlines");
     let (da, db) = (da as u64, db as u64);
-    let live = |exp: &BTreeMap<SectorNumber, ChainEpoch>| SECTORS.map(|n| Expect::Live(exp[&n]));
+    let live = |exp: &BTreeMap<SectorNumber, ChainEpoch>| SECTORS.map(|n| Expect::Active(exp[&n]));
     let statuses = life.read_statuses(live(&expirations))?;
     life.finish("four sectors activated", statuses, vec![])?;
 
@@ -546,5 +568,6 @@ pub fn provider_life(vm: &mut dyn VM) -> anyhow::Result<LifeOutcome> {
     Ok(LifeOutcome {
         steps: life.steps,
         gas: life.gas,
+        states: life.states,
     })
 }

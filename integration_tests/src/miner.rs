@@ -139,6 +139,18 @@ pub fn create_miner_traced(
     worker_seed: u8,
     deposit: TokenAmount,
 ) -> anyhow::Result<(MinerAddrs, MessageResult)> {
+    create_miner_proving(vm, owner, worker_seed, deposit, POST_PROOF)
+}
+
+/// [`create_miner_traced`] for a miner proving with `post_proof` (its sector size and partition
+/// size follow from it).
+pub fn create_miner_proving(
+    vm: &mut dyn VM,
+    owner: Address,
+    worker_seed: u8,
+    deposit: TokenAmount,
+    post_proof: RegisteredPoStProof,
+) -> anyhow::Result<(MinerAddrs, MessageResult)> {
     let worker = bls_address(worker_seed);
     apply_ok(
         vm,
@@ -147,7 +159,7 @@ pub fn create_miner_traced(
     let params = CreateMinerParams {
         owner,
         worker,
-        window_post_proof_type: POST_PROOF,
+        window_post_proof_type: post_proof,
         peer: b"12D3KooW-test-peer".to_vec(),
         multiaddrs: vec![BytesDe(b"/ip4/127.0.0.1/tcp/1234".to_vec())],
     };

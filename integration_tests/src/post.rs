@@ -18,7 +18,7 @@ use fvm_shared::sector::{PoStProof, SectorInfo};
 use multihash_codetable::{Code, MultihashDigest};
 use test_vm::{actor_state, chain, StoreRef, VM};
 
-use crate::miner::{MinerAddrs, POST_PROOF};
+use crate::miner::{policy, MinerAddrs, POST_PROOF};
 
 fn blake2b(data: &[u8]) -> [u8; RANDOMNESS_LENGTH] {
     let mut out = [0u8; RANDOMNESS_LENGTH];
@@ -52,6 +52,20 @@ pub fn post_challenge_rand(miner: &Address, challenge: ChainEpoch) -> anyhow::Re
         &entropy,
     )
     .to_vec())
+}
+
+/// Deadline `d`'s challenge window now or, if it has passed, in the next proving period.
+pub fn next_window(vm: &dyn VM, m: &MinerAddrs, d: u64) -> anyhow::Result<DeadlineInfo> {
+    let policy = policy()?;
+    let st: MinerState = actor_state(vm, m.miner_id)?;
+    let epoch = vm.epoch();
+    Ok(DeadlineInfo::new(
+        &policy,
+        st.current_proving_period_start(&policy, epoch),
+        d,
+        epoch,
+    )
+    .next_not_elapsed())
 }
 
 /// The Window PoSt of every partition of `dl` that still holds a live sector, with nothing

@@ -112,11 +112,18 @@ fn print_milestone(step: &Step) {
             Ok(e) => format!("expires at epoch {e}"),
             Err(code) => format!("GetSectorExpiration: {}", exit_name(code)),
         };
+        // The seed's question, "is it live?", is ValidateSectorStatus(Dead) answering false.
+        let live = match read.validates[0] {
+            Ok(false) => "live",
+            Ok(true) => "not live",
+            Err(_) => "unknown",
+        };
         println!(
-            "{:>7}    sector {}: {:?} at (deadline {}, partition {}), {}",
+            "{:>7}    sector {}: {:?} ({}) at (deadline {}, partition {}), {}",
             "",
             read.sector,
             read.status,
+            live,
             read.location.deadline,
             read.location.partition,
             expiration

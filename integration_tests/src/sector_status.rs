@@ -11,7 +11,6 @@ use fil_actor_miner::{
 use fvm_ipld_encoding::{from_slice, to_vec, RawBytes};
 use fvm_shared::address::Address;
 use fvm_shared::clock::ChainEpoch;
-use fvm_shared::econ::TokenAmount;
 use fvm_shared::error::ExitCode;
 use fvm_shared::sector::SectorNumber;
 use fvm_shared::{ActorID, MethodNum};
@@ -31,7 +30,7 @@ pub struct StatusRead {
     pub sector: SectorNumber,
     pub status: SectorStatusCode,
     pub location: SectorLocation,
-    /// `ValidateSectorStatus` with the generated location, for Dead, Live and Faulty in turn.
+    /// `ValidateSectorStatus` with the generated location, for Dead, Active and Faulty in turn.
     pub validates: [Answer<bool>; 3],
     /// `GetSectorExpiration` with the generated location.
     pub expiration: Answer<ChainEpoch>,
@@ -94,7 +93,6 @@ impl StatusReader {
                     to: miner,
                     method,
                     params: RawBytes::new(to_vec(params)?),
-                    value: TokenAmount::from_atto(0),
                 },
             )?,
         )?;
@@ -142,7 +140,7 @@ impl StatusReader {
             VALIDATE_SECTOR_STATUS_METHOD,
             &ValidateSectorStatusParams {
                 sector_number: sector,
-                status: status as u8,
+                status,
                 aux_data: location.to_aux_data()?,
             },
         )?;
@@ -183,7 +181,7 @@ impl StatusReader {
         let mut validates = [Ok(false); 3];
         let codes = [
             SectorStatusCode::Dead,
-            SectorStatusCode::Live,
+            SectorStatusCode::Active,
             SectorStatusCode::Faulty,
         ];
         for (slot, code) in validates.iter_mut().zip(codes) {

@@ -4,10 +4,10 @@
 
 use cid::Cid;
 use fil_actor_miner::{
-    Method, SectorLocation, ValidateSectorStatusParams, GENERATE_SECTOR_LOCATION_METHOD,
-    GENERATE_SECTOR_STATUS_INFO_METHOD, GET_NOMINAL_SECTOR_EXPIRATION_METHOD,
-    GET_REPLACEMENT_SEALING_STATUS_METHOD, GET_SECTOR_EXPIRATION_METHOD,
-    VALIDATE_SECTOR_STATUS_METHOD,
+    Method, SectorLocation, SectorStatusCode, ValidateSectorStatusParams,
+    GENERATE_SECTOR_LOCATION_METHOD, GENERATE_SECTOR_STATUS_INFO_METHOD,
+    GET_NOMINAL_SECTOR_EXPIRATION_METHOD, GET_REPLACEMENT_SEALING_STATUS_METHOD,
+    GET_SECTOR_EXPIRATION_METHOD, VALIDATE_SECTOR_STATUS_METHOD,
 };
 use fil_actors_integration_tests::on_both_engines;
 use fil_actors_integration_tests::sectors::small_miner;
@@ -103,7 +103,7 @@ fn scenario(vm: &mut dyn VM) -> Outcome {
                     &Msg::new(stranger, m.miner, VALIDATE_SECTOR_STATUS_METHOD)
                         .params(&ValidateSectorStatusParams {
                             sector_number: 1,
-                            status: 1,
+                            status: SectorStatusCode::Active,
                             aux_data,
                         })
                         .unwrap(),

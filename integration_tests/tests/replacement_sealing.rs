@@ -1,7 +1,8 @@
 //! FIP-0067 on both engines, under the test network's policy, which starts the replacement-sealing
 //! timeline at epoch 200,000 (5-day grace, 90-day target): dormant before the start; at the start
-//! the first termination initializes the counters from the miner's sectors and counts itself;
-//! extending an old sector is refused; the getter reports the schedule.
+//! the first termination begins the census of old sectors (reading nothing) and counts itself as
+//! a deactivation; the next deadline cron counts the miner's old sectors; extending an old
+//! sector is refused; the getter reports the schedule once the census is complete.
 
 use cid::Cid;
 use fil_actor_miner::emit::{sector_terminated_event, FeeApplied, FeeType};
@@ -10,9 +11,11 @@ use fil_actor_miner::{
     State as MinerState, TerminateSectorsParams, TerminationDeclaration,
     GET_REPLACEMENT_SEALING_STATUS_METHOD,
 };
-use fil_actors_integration_tests::miner::{policy, worker_message, MinerAddrs};
+use fil_actors_integration_tests::miner::{policy, worker_message, MinerAddrs, SEAL_PROOF};
 use fil_actors_integration_tests::on_both_engines;
-use fil_actors_integration_tests::sectors::{install_sectors, miner_and_stranger};
+use fil_actors_integration_tests::sectors::{
+    install_sectors, miner_and_stranger, run_deadline_cron, turn_on_deadline_cron,
+};
 use fil_actors_runtime::builtin::BURNT_FUNDS_ACTOR_ID;
 use fil_actors_runtime::runtime::policy::TEST_REPLACEMENT_SEALING_START;
 use fvm_ipld_bitfield::BitField;
@@ -21,7 +24,7 @@ use fvm_shared::clock::ChainEpoch;
 use fvm_shared::econ::TokenAmount;
 use fvm_shared::error::ExitCode;
 use fvm_shared::event::StampedEvent;
-use test_vm::{actor_state, balance, Msg, VM};
+use test_vm::{actor_state, balance, walk_to, Msg, VM};
 
 const START: ChainEpoch = TEST_REPLACEMENT_SEALING_START;
 
@@ -62,6 +65,9 @@ struct Outcome {
     termination: (ExitCode, Vec<StampedEvent>),
     /// What the termination cost the miner: burnt plus any debt left.
     fee_accounted: TokenAmount,
+    /// The getter while the census is under way, the cron tick that completes it, and after.
+    during: Option<ReplacementSealingStatus>,
+    tick: (ExitCode, Vec<StampedEvent>),
     after: Option<ReplacementSealingStatus>,
     extension_after: ExitCode,
     counters: Option<(u64, u64)>,
@@ -86,7 +92,9 @@ fn scenario(vm: &mut dyn VM) -> Outcome {
     while st.deadline_info(&policy, at).index != 20 {
         at += policy.wpost_challenge_window;
     }
-    vm.advance_epoch(at).unwrap();
+    walk_to(vm, at).unwrap();
+    // The installed sectors never turned the miner's deadline cron on; a pre-commitment does.
+    turn_on_deadline_cron(vm, &m, SEAL_PROOF, 10, TokenAmount::from_whole(1)).unwrap();
 
     let params = TerminateSectorsParams {
         terminations: vec![TerminationDeclaration {
@@ -102,6 +110,10 @@ fn scenario(vm: &mut dyn VM) -> Outcome {
     let termination = (r.code, r.events);
     let st: MinerState = actor_state(vm, m.miner_id).unwrap();
     let fee_accounted = balance(vm, BURNT_FUNDS_ACTOR_ID).unwrap() - burnt_before + &st.fee_debt;
+    let during = status(vm, reader, &m);
+    // The deadline's cron counts the old sectors (this miner's census fits in one slice).
+    let tick = run_deadline_cron(vm, m.miner_id).unwrap();
+    let tick = (tick.code, tick.events);
     let after = status(vm, reader, &m);
     let extension_after = extend(vm, &m, 2, late + 4 * policy.wpost_proving_period);
     let st: MinerState = actor_state(vm, m.miner_id).unwrap();
@@ -110,9 +122,11 @@ fn scenario(vm: &mut dyn VM) -> Outcome {
         at_epoch: at,
         termination,
         fee_accounted,
+        during,
+        tick,
         after,
         extension_after,
-        counters: st.old_sectors.map(|c| (c.initial, c.deactivated)),
+        counters: st.old_sector_counters().map(|c| (c.initial, c.deactivated)),
         miner: m.miner_id,
         root: vm.state_root().unwrap(),
     }
@@ -137,6 +151,9 @@ fn the_timeline_starts_under_the_test_policy_on_both_engines() {
             StampedEvent::new(native.miner, sector_terminated_event(1).unwrap())
         ]
     );
+    // The census under way: no status yet; the cron that completes it applies no fee.
+    assert_eq!(native.during, None);
+    assert_eq!(native.tick, (ExitCode::OK, vec![]));
     // Sectors 1 and 2 were old; terminating 1 deactivated one.
     assert_eq!(native.counters, Some((2, 1)));
     // Progress = 14,400 + (259,200 - 14,400) * 1 / 2 = 136,800 epochs after the start.

@@ -1,12 +1,15 @@
 //! Sector status read by a contract: a user actor deployed outside the bundle's manifest (the
 //! relay, neither built in nor one of the miner's addresses) calls all five sector-status methods
-//! of a miner on both engines, as a Solidity contract would through the FEVM. Every answer and
-//! exit code is asserted, and the miner's state does not move.
+//! of a miner on both engines, as a Solidity contract does through `call_actor_id`: read-only,
+//! parameters in the CBOR codec. Every answer and exit code is asserted (FIP-0112's status codes),
+//! and the miner's state does not move; a method that writes state (the relay approving itself
+//! as the miner's beneficiary) is refused under the read-only flag.
 
 use cid::Cid;
 use fil_actor_miner::{
-    GenerateSectorStatusInfoParams, GenerateSectorStatusInfoReturn, GetSectorExpirationParams,
-    SectorLocation, SectorStatusCode, ValidateSectorStatusParams, GENERATE_SECTOR_LOCATION_METHOD,
+    ChangeBeneficiaryParams, GenerateSectorStatusInfoParams, GenerateSectorStatusInfoReturn,
+    GetSectorExpirationParams, Method as MinerMethod, SectorLocation, SectorStatusCode,
+    ValidateSectorStatusParams, GENERATE_SECTOR_LOCATION_METHOD,
     GENERATE_SECTOR_STATUS_INFO_METHOD, GET_NOMINAL_SECTOR_EXPIRATION_METHOD,
     GET_SECTOR_EXPIRATION_METHOD, VALIDATE_SECTOR_STATUS_METHOD,
 };
@@ -45,12 +48,7 @@ fn via_relay(
     let ret: RelayReturn = apply_ok(
         vm,
         &Msg::new(from, relay, RelayMethod::Relay as u64)
-            .params(&RelayParams {
-                to,
-                method,
-                params,
-                value: TokenAmount::from_atto(0),
-            })
+            .params(&RelayParams { to, method, params })
             .unwrap(),
     )
     .unwrap()
@@ -74,7 +72,21 @@ struct Outcome {
 fn scenario(vm: &mut dyn VM) -> Outcome {
     // Deadline 3, partitions of two: sectors 1 and 2 in partition 0, 3 in partition 1.
     let (m, reader, expiration) = small_miner(vm).unwrap();
-    deploy_relay(vm, RELAY_ID).unwrap();
+    let relay = deploy_relay(vm, RELAY_ID).unwrap();
+    // The owner proposes the relay as beneficiary; approving it is the relay's own call, which
+    // writes the miner's state.
+    let beneficiary = ChangeBeneficiaryParams {
+        new_beneficiary: relay,
+        new_quota: TokenAmount::from_whole(1),
+        new_expiration: vm.epoch() + 1_000,
+    };
+    apply_ok(
+        vm,
+        &Msg::new(m.owner, m.miner, MinerMethod::ChangeBeneficiary as u64)
+            .params(&beneficiary)
+            .unwrap(),
+    )
+    .unwrap();
     let head = vm.actor(m.miner_id).unwrap().unwrap().state;
 
     let generate = |n| cbor(&GenerateSectorStatusInfoParams { sector_number: n });
@@ -85,6 +97,7 @@ fn scenario(vm: &mut dyn VM) -> Outcome {
             aux_data,
         })
     };
+    use SectorStatusCode::{Active, Dead, Faulty};
     let expiration_of = |n, aux_data| {
         cbor(&GetSectorExpirationParams {
             sector_number: n,
@@ -95,17 +108,40 @@ fn scenario(vm: &mut dyn VM) -> Outcome {
         (GENERATE_SECTOR_STATUS_INFO_METHOD, generate(2)),
         (GENERATE_SECTOR_LOCATION_METHOD, generate(3)),
         (GENERATE_SECTOR_STATUS_INFO_METHOD, generate(99)),
-        (VALIDATE_SECTOR_STATUS_METHOD, validate(2, 1, aux(3, 0))),
-        (VALIDATE_SECTOR_STATUS_METHOD, validate(2, 2, aux(3, 0))),
-        (VALIDATE_SECTOR_STATUS_METHOD, validate(99, 0, aux(-1, -1))),
-        (VALIDATE_SECTOR_STATUS_METHOD, validate(3, 1, aux(3, 0))),
-        (VALIDATE_SECTOR_STATUS_METHOD, validate(2, 9, aux(3, 0))),
-        (VALIDATE_SECTOR_STATUS_METHOD, validate(2, 1, aux(48, 0))),
+        (
+            VALIDATE_SECTOR_STATUS_METHOD,
+            validate(2, Active, aux(3, 0)),
+        ),
+        (
+            VALIDATE_SECTOR_STATUS_METHOD,
+            validate(2, Faulty, aux(3, 0)),
+        ),
+        (VALIDATE_SECTOR_STATUS_METHOD, validate(2, Dead, aux(3, 0))),
+        (
+            VALIDATE_SECTOR_STATUS_METHOD,
+            validate(99, Dead, aux(-1, -1)),
+        ),
+        (
+            VALIDATE_SECTOR_STATUS_METHOD,
+            validate(3, Active, aux(3, 0)),
+        ),
+        (
+            VALIDATE_SECTOR_STATUS_METHOD,
+            cbor(&(2u64, 9u8, RawBytes::new(aux(3, 0)))),
+        ),
+        (
+            VALIDATE_SECTOR_STATUS_METHOD,
+            validate(2, Active, aux(48, 0)),
+        ),
         (GET_SECTOR_EXPIRATION_METHOD, expiration_of(1, aux(3, 0))),
         (GET_SECTOR_EXPIRATION_METHOD, expiration_of(99, aux(-1, -1))),
         (GET_NOMINAL_SECTOR_EXPIRATION_METHOD, cbor(&3u64)),
         (GET_NOMINAL_SECTOR_EXPIRATION_METHOD, cbor(&99u64)),
         (VALIDATE_SECTOR_STATUS_METHOD, cbor(&(2u64, "live", 3u8))),
+        (
+            MinerMethod::ChangeBeneficiaryExported as u64,
+            cbor(&beneficiary),
+        ),
     ];
     let answers = calls
         .into_iter()
@@ -136,17 +172,18 @@ fn a_contract_reads_sector_status_on_both_engines() {
     let (native, fvm) = on_both_engines(scenario);
     let e = native.expiration;
     let expected = vec![
-        generated(SectorStatusCode::Live, 3, 0),
-        generated(SectorStatusCode::Live, 3, 1),
+        generated(SectorStatusCode::Active, 3, 0),
+        generated(SectorStatusCode::Active, 3, 1),
         generated(SectorStatusCode::Dead, -1, -1),
         ok(&true),
-        // Live but not faulty: the Faulty claim is false.
+        // Active, so neither Faulty nor Dead: "is it live?" (Dead) answers false.
+        ok(&false),
         ok(&false),
         ok(&true),
         // Sector 3 is in partition 1: the location is stale.
         (ExitCode::USR_NOT_FOUND, vec![]),
-        // Unknown status code, out-of-range deadline.
-        (ExitCode::USR_ILLEGAL_ARGUMENT, vec![]),
+        // A status code outside FIP-0112's does not decode; an out-of-range deadline.
+        (ExitCode::USR_SERIALIZATION, vec![]),
         (ExitCode::USR_ILLEGAL_ARGUMENT, vec![]),
         ok(&e),
         // A dead sector has no expiration to vouch for.
@@ -155,6 +192,8 @@ fn a_contract_reads_sector_status_on_both_engines() {
         (ExitCode::USR_NOT_FOUND, vec![]),
         // Well-formed CBOR of the wrong shape (the FVM refuses to carry malformed CBOR at all).
         (ExitCode::USR_SERIALIZATION, vec![]),
+        // Approving the beneficiary would write the miner's state: refused under read-only.
+        (ExitCode::USR_READ_ONLY, vec![]),
     ];
     // Failed calls may carry no return; compare codes everywhere and bytes on success.
     assert_eq!(native.answers.len(), expected.len());
@@ -164,7 +203,7 @@ fn a_contract_reads_sector_status_on_both_engines() {
             assert_eq!(got.1, want.1, "call {i}: return");
         }
     }
-    let expiration: i64 = from_slice(&native.answers[9].1).unwrap();
+    let expiration: i64 = from_slice(&native.answers[10].1).unwrap();
     assert_eq!(expiration, e);
     assert!(native.miner_head_unchanged);
     assert_eq!(native, fvm);

@@ -181,6 +181,28 @@ pub trait VM {
     }
 }
 
+/// The longest jump between two cron ticks [`walk_to`] makes. A tick catches the reward actor up
+/// on every epoch since the last one, which the real FVM charges per epoch: a jump of 200,000
+/// epochs exceeds a message's gas limit.
+pub const WALK_STRIDE: ChainEpoch = 5_000;
+
+/// Moves to `epoch` with a cron tick at least every [`WALK_STRIDE`] epochs; every tick must
+/// succeed.
+pub fn walk_to(vm: &mut dyn VM, epoch: ChainEpoch) -> anyhow::Result<()> {
+    while vm.epoch() < epoch {
+        let next = (vm.epoch() + WALK_STRIDE).min(epoch);
+        let tick = vm.advance_epoch(next)?;
+        if !tick.code.is_success() {
+            return Err(anyhow!(
+                "cron tick before epoch {next} failed with {}: {:?}",
+                tick.code,
+                tick.failure
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// The code-to-type table of a bundle, as the invariant checks take it.
 pub fn code_types(codes: &BuiltinCodes) -> BTreeMap<Cid, Type> {
     codes.iter().map(|(t, c)| (c, t)).collect()

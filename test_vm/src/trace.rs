@@ -25,6 +25,11 @@ pub struct InvocationTrace {
     pub ret: Option<IpldBlock>,
     /// Set when the send failed before the receiver ran (no such actor, insufficient funds, ...).
     pub send_error: Option<ErrorNumber>,
+    /// The gas charged while this call ran, its own calls included (the real FVM only).
+    pub gas: Option<u64>,
+    /// The actor's abort message (the native VM only; the FVM reports them in the message's
+    /// failure backtrace).
+    pub message: Option<String>,
     pub subinvocations: Vec<InvocationTrace>,
 }
 
@@ -47,6 +52,8 @@ impl InvocationTrace {
             code: ExitCode::OK,
             ret: None,
             send_error: None,
+            gas: None,
+            message: None,
             subinvocations: Vec::new(),
         }
     }
@@ -100,13 +107,22 @@ pub fn event_gas(trace: &ExecutionTrace) -> Vec<u64> {
         .collect()
 }
 
-/// Rebuilds the call tree of an FVM execution trace. Returns `None` when the trace holds no call
-/// (the message failed validation before anything ran).
+/// Rebuilds the call tree of an FVM execution trace, with each call's gas (the charges between
+/// its start and its return, its own calls' included). Returns `None` when the trace holds no
+/// call (the message failed validation before anything ran).
 pub fn from_fvm(trace: &ExecutionTrace) -> Option<InvocationTrace> {
-    let mut stack: Vec<InvocationTrace> = Vec::new();
+    // Each open call with the milligas charged so far inside it.
+    let mut stack: Vec<(InvocationTrace, u64)> = Vec::new();
     let mut root = None;
     for event in trace {
         let finished = match event {
+            ExecutionEvent::GasCharge(charge) => {
+                let milligas = charge.total().as_milligas();
+                for (_, charged) in stack.iter_mut() {
+                    *charged += milligas;
+                }
+                None
+            }
             ExecutionEvent::Call {
                 from,
                 to,
@@ -116,29 +132,32 @@ pub fn from_fvm(trace: &ExecutionTrace) -> Option<InvocationTrace> {
                 read_only,
                 ..
             } => {
-                stack.push(InvocationTrace::new(
+                let call = InvocationTrace::new(
                     *from,
                     *to,
                     *method,
                     params.clone(),
                     value.clone(),
                     *read_only,
-                ));
+                );
+                stack.push((call, 0));
                 None
             }
-            ExecutionEvent::CallReturn(code, ret) => stack.pop().map(|mut call| {
+            ExecutionEvent::CallReturn(code, ret) => stack.pop().map(|(mut call, milligas)| {
                 call.code = *code;
                 call.ret = ret.clone();
+                call.gas = Some(milligas.div_ceil(1000));
                 call
             }),
-            ExecutionEvent::CallError(err) => stack.pop().map(|mut call| {
+            ExecutionEvent::CallError(err) => stack.pop().map(|(mut call, milligas)| {
                 call.send_error = Some(err.1);
+                call.gas = Some(milligas.div_ceil(1000));
                 call
             }),
             _ => None,
         };
         if let Some(call) = finished {
-            match stack.last_mut() {
+            match stack.last_mut().map(|(parent, _)| parent) {
                 Some(parent) => parent.subinvocations.push(call),
                 None => root = Some(call),
             }

@@ -3,8 +3,9 @@
 //! - `GenerateSectorStatusInfo` on a miner with 1,000,000 sectors (the spec requires it to
 //!   finish): time, blocks and bytes read, and the process's peak memory;
 //! - `ValidateSectorStatus` on the same miner: blocks and bytes read (flat in the miner's size);
-//! - FIP-0067 lazy initialization on a miner with 100,000 sectors over many partitions: time,
-//!   blocks and bytes read, sector infos loaded.
+//! - the FIP-0067 census of old sectors on a miner with 100,000 sectors over many partitions:
+//!   done at once (the migration helper) and in the deadline cron's slices: time, blocks and
+//!   bytes read, and how many crons it takes.
 //!
 //! Run with `make costs` (release build). Gas on the real FVM is measured by the integration
 //! suite's reports; this one counts the blockstore reads a node would serve.
@@ -157,7 +158,7 @@ fn sector_status_report() {
             &store,
             &st,
             n,
-            status as u8,
+            status,
             &location.to_aux_data().unwrap(),
         )
         .unwrap();
@@ -200,21 +201,47 @@ fn replacement_sealing_report() {
     };
     store.reset();
     let t = Instant::now();
-    let mut initialized = st.clone();
-    initialized
-        .initialize_old_sector_counters(&policy, &store, start)
+    let counters = migrate_old_sector_counters(&policy, &store, &st)
+        .unwrap()
         .unwrap();
-    let elapsed = t.elapsed();
-    let counters = initialized.old_sectors.unwrap();
     println!();
     println!(
-        "FIP-0067 lazy initialization: {} sectors in {} partitions, {} old: {:.1} ms, {} blocks read, {} bytes read",
+        "FIP-0067 census at once (the migration helper): {} sectors in {} partitions, {} old: {:.1} ms, {} blocks read, {} bytes read",
         sectors,
         partitions,
         counters.initial,
-        elapsed.as_secs_f64() * 1e3,
+        t.elapsed().as_secs_f64() * 1e3,
         store.reads.get(),
         store.bytes.get()
+    );
+
+    // The deadline cron's way: begun at the start, one budgeted slice per cron.
+    let mut census = st.clone();
+    assert!(census.begin_old_sector_census(&policy, start));
+    let (mut crons, mut max_reads, mut total_reads, mut total_bytes) = (0, 0, 0, 0);
+    let t = Instant::now();
+    loop {
+        store.reset();
+        crons += 1;
+        let done = census
+            .advance_old_sector_census(&policy, &store, Some(OLD_SECTOR_CENSUS_BLOCKS_PER_CRON))
+            .unwrap();
+        max_reads = max_reads.max(store.reads.get());
+        total_reads += store.reads.get();
+        total_bytes += store.bytes.get();
+        if done {
+            break;
+        }
+    }
+    assert_eq!(census.old_sector_counters(), Some(&counters));
+    println!(
+        "FIP-0067 census in the deadline cron (budget {} blocks): {} crons, at most {} blocks read in one, {} blocks and {} bytes in all, {:.1} ms",
+        OLD_SECTOR_CENSUS_BLOCKS_PER_CRON,
+        crons,
+        max_reads,
+        total_reads,
+        total_bytes,
+        t.elapsed().as_secs_f64() * 1e3
     );
 }
 

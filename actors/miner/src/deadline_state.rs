@@ -641,6 +641,22 @@ impl Deadline {
 
     /// The number of faulty sectors over all partitions (zero, without loading any, when the
     /// deadline has no faulty power).
+    /// How many of the deadline's live sectors carry a FIP-0100 daily fee (sectors onboarded
+    /// before FIP-0100 and never extended since pay none). Loads their infos from `sectors`.
+    pub fn count_fee_paying_sectors<BS: Blockstore>(
+        &self,
+        store: &BS,
+        sectors: &Cid,
+    ) -> Result<u64, ActorError> {
+        let mut live = BitField::new();
+        self.for_each(store, |_, partition| {
+            live |= &partition.live_sectors();
+            Ok(())
+        })?;
+        let infos = Sectors::load(store, sectors)?.load_sectors(&live)?;
+        Ok(infos.iter().filter(|s| s.daily_fee.is_positive()).count() as u64)
+    }
+
     pub fn count_faults<BS: Blockstore>(&self, store: &BS) -> Result<u64, ActorError> {
         let mut count = 0;
         if !self.faulty_power.is_zero() {

@@ -7,6 +7,8 @@ use std::cmp;
 use cid::{Cid, Version};
 use fil_actors_runtime::runtime::policy::{EPOCHS_IN_DAY, EPOCHS_IN_HOUR, EPOCHS_IN_YEAR};
 use fil_actors_runtime::runtime::Policy;
+use fil_actors_runtime::{actor_error, ActorError};
+use fvm_ipld_bitfield::BitField;
 use fvm_shared::bigint::{BigInt, Integer};
 use fvm_shared::clock::ChainEpoch;
 use fvm_shared::commcid::{FIL_COMMITMENT_SEALED, POSEIDON_BLS12_381_A1_FC1};
@@ -23,6 +25,22 @@ pub type DealWeight = BigInt;
 
 /// The largest sector number; sector numbers index an AMT, whose keys stop at 2^63 - 1.
 pub const MAX_SECTOR_NUMBER: SectorNumber = i64::MAX as u64;
+
+/// A sector number a caller passed, checked before any bitfield or AMT sees it (the bitfield
+/// library panics on `u64::MAX`): above `MAX_SECTOR_NUMBER` it is `USR_ILLEGAL_ARGUMENT`, naming
+/// the number.
+pub fn check_sector_number(sector_number: SectorNumber) -> Result<(), ActorError> {
+    if sector_number > MAX_SECTOR_NUMBER {
+        return Err(actor_error!(illegal_argument;
+            "sector number {} greater than maximum {}", sector_number, MAX_SECTOR_NUMBER));
+    }
+    Ok(())
+}
+
+/// [`check_sector_number`] for every number of a caller's bitfield (its highest decides).
+pub fn check_sector_numbers(sector_numbers: &BitField) -> Result<(), ActorError> {
+    sector_numbers.last().map_or(Ok(()), check_sector_number)
+}
 /// Most partitions one Window PoSt may prove.
 pub const POSTED_PARTITIONS_MAX: u64 = 3;
 /// Most sectors in one non-interactive PoRep aggregate (FIP-0090).
@@ -43,6 +61,12 @@ pub const DAILY_FEE_BLOCK_REWARD_CAP_DENOM: i64 = 2;
 pub const FIP_0100_GRACE_PERIOD_END_VERSION: NetworkVersion = NetworkVersion::V26;
 /// Expected winning blocks per epoch.
 pub const EXPECTED_LEADERS_PER_EPOCH: u64 = 5;
+
+/// FIP-0067: the block reads (estimated) one deadline cron may spend on the census of old
+/// sectors. Measured on the reference FVM (`make gas`), a queue entry costs about 900,000 gas
+/// (three blocks and their decoding), so 120 reads keep the census's share of a cron under 1% of
+/// a block's gas limit (10 billion).
+pub const OLD_SECTOR_CENSUS_BLOCKS_PER_CRON: u64 = 120;
 /// The power whose initial pledge a new miner locks as its creation deposit (FIP-0077): a
 /// tenth of the network's minimum consensus power, so it follows the network's preset.
 pub fn create_miner_deposit_power(policy: &Policy) -> StoragePower {

@@ -1,22 +1,22 @@
 //! FIP-0067 replacement sealing counters (`shared/spec/replacement-sealing.md`): the schedule
 //! taken from the policy, the `DeactivationProgress` arithmetic, the old-sector counters kept in
-//! the state, their lazy initialization from the partitions' expiration queues, deactivation
+//! the state (first as a census under way, then as `[initial, deactivated]`), deactivation
 //! counting, the status getter's shape, block-production eligibility and the migration helper.
 //!
-//! Lazy initialization counts every live sector whose expiration is past the threshold: it relies
-//! on running before any sector is activated or terminated at or after the start epoch, so the
-//! activation paths, `TerminateSectors` and the deadline cron call
-//! `State::initialize_old_sector_counters` first.
+//! The census (`old_sector_census.rs`) begins before any sector is activated or terminated at or
+//! after the start epoch: the activation paths, `TerminateSectors` and the deadline cron call
+//! `State::begin_old_sector_census` first, and only the deadline cron advances it.
 
 use fil_actors_runtime::runtime::Policy;
 use fil_actors_runtime::{actor_error, ActorError};
-use fvm_ipld_bitfield::BitField;
 use fvm_ipld_blockstore::Blockstore;
 use fvm_ipld_encoding::tuple::*;
 use fvm_shared::clock::ChainEpoch;
 use fvm_shared::MethodNum;
+use serde::de::{self, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::{ExpirationQueue, SectorOnChainInfo, State};
+use crate::{CensusProgress, OldSectorCensus, SectorOnChainInfo, State};
 
 /// FRC-42 number of `GetReplacementSealingStatus`.
 pub const GET_REPLACEMENT_SEALING_STATUS_METHOD: MethodNum = 2241975722;
@@ -27,6 +27,68 @@ pub const GET_REPLACEMENT_SEALING_STATUS_METHOD: MethodNum = 2241975722;
 pub struct OldSectorCounters {
     pub initial: u64,
     pub deactivated: u64,
+}
+
+/// The miner state's last field once the timeline has started for the miner: the census of its
+/// old sectors while it runs, then the counters. Encoded as the census's 8-element tuple or the
+/// counters' `[initial, deactivated]`, which tells them apart.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OldSectors {
+    /// Boxed: the census is a passing phase, the counters what a miner keeps.
+    Census(Box<OldSectorCensus>),
+    Counters(OldSectorCounters),
+}
+
+impl Serialize for OldSectors {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            OldSectors::Census(census) => census.serialize(serializer),
+            OldSectors::Counters(counters) => counters.serialize(serializer),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for OldSectors {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct OldSectorsVisitor;
+
+        impl<'de> Visitor<'de> for OldSectorsVisitor {
+            type Value = OldSectors;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("[initial, deactivated] or an old-sector census")
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<OldSectors, A::Error> {
+                let missing = |i| de::Error::invalid_length(i, &self);
+                let first: u64 = seq.next_element()?.ok_or_else(|| missing(0))?;
+                let second: u64 = seq.next_element()?.ok_or_else(|| missing(1))?;
+                // The counters end here; a census goes on with its snapshot and cursor.
+                let Some(deadlines) = seq.next_element()? else {
+                    return Ok(OldSectors::Counters(OldSectorCounters {
+                        initial: first,
+                        deactivated: second,
+                    }));
+                };
+                let census = OldSectorCensus {
+                    deactivated: first,
+                    counted: second,
+                    deadlines,
+                    sectors: seq.next_element()?.ok_or_else(|| missing(3))?,
+                    next_deadline: seq.next_element()?.ok_or_else(|| missing(4))?,
+                    next_partition: seq.next_element()?.ok_or_else(|| missing(5))?,
+                    last_epoch: seq.next_element()?.ok_or_else(|| missing(6))?,
+                    entry_progress: seq.next_element()?.ok_or_else(|| missing(7))?,
+                };
+                if seq.next_element::<de::IgnoredAny>()?.is_some() {
+                    return Err(de::Error::invalid_length(9, &self));
+                }
+                Ok(OldSectors::Census(Box::new(census)))
+            }
+        }
+
+        deserializer.deserialize_seq(OldSectorsVisitor)
+    }
 }
 
 /// The return of `GetReplacementSealingStatus` once the counters exist.
@@ -120,43 +182,6 @@ impl ReplacementSchedule {
             behind_by,
         }
     }
-
-    /// Counts the miner's old sectors from its partitions' expiration queues. An on-time entry
-    /// quantized at least one unit past the threshold holds only sectors expiring after it; an
-    /// entry at or before the threshold holds none. Only the sectors whose expiration the queue
-    /// does not pin down are loaded: those of the one entry per partition that straddles the
-    /// threshold, and faulty sectors queued early at their fault expiration.
-    pub fn count_old_sectors<BS: Blockstore>(
-        &self,
-        policy: &Policy,
-        store: &BS,
-        st: &State,
-    ) -> Result<u64, ActorError> {
-        let threshold = self.threshold();
-        let mut count: u64 = 0;
-        let mut uncertain = BitField::new();
-        st.load_deadlines(store)?
-            .for_each(store, |dl_idx, deadline| {
-                let quant = st.quant_spec_for_deadline(policy, dl_idx);
-                deadline.for_each(store, |_, partition| {
-                    let queue = ExpirationQueue::new(store, &partition.expirations_epochs, quant)?;
-                    for (epoch, set) in queue.entries()? {
-                        uncertain |= &set.early_sectors;
-                        if epoch <= threshold {
-                            continue;
-                        }
-                        if epoch - quant.unit >= threshold {
-                            count += set.on_time_sectors.len();
-                        } else {
-                            uncertain |= &set.on_time_sectors;
-                        }
-                    }
-                    Ok(())
-                })
-            })?;
-        let loaded = st.load_sector_infos(store, &uncertain)?;
-        Ok(count + loaded.iter().filter(|s| s.expiration > threshold).count() as u64)
-    }
 }
 
 /// Why a miner may not produce blocks, in the order a node checks them.
@@ -171,8 +196,9 @@ pub enum Ineligibility {
 }
 
 /// The migration helper: the counters a network would write in an upgrade that starts the
-/// timeline at the policy's start epoch, for a miner state taken just before it. `None` while
-/// the policy keeps the mechanism dormant. It agrees with the lazy initialization.
+/// timeline at the policy's start epoch, for a miner state taken just before it, counted at once
+/// (off-chain work has no gas to bound). `None` while the policy keeps the mechanism dormant. It
+/// agrees with the census the deadline cron runs.
 pub fn migrate_old_sector_counters<BS: Blockstore>(
     policy: &Policy,
     store: &BS,
@@ -181,8 +207,16 @@ pub fn migrate_old_sector_counters<BS: Blockstore>(
     let Some(schedule) = ReplacementSchedule::from_policy(policy) else {
         return Ok(None);
     };
+    let mut census = OldSectorCensus::begin(st);
+    census.advance(
+        policy,
+        store,
+        &schedule,
+        |dl| st.quant_spec_for_deadline(policy, dl),
+        None,
+    )?;
     Ok(Some(OldSectorCounters {
-        initial: schedule.count_old_sectors(policy, store, st)?,
+        initial: census.counted,
         deactivated: 0,
     }))
 }
@@ -205,62 +239,106 @@ pub fn check_old_sector_extension(
 }
 
 impl State {
-    /// Sets the counters the first time the miner acts at or after the start epoch; a no-op
-    /// while dormant, before the start, or once set. Returns whether it initialized them.
-    pub fn initialize_old_sector_counters<BS: Blockstore>(
+    /// Begins the census of old sectors the first time the miner acts at or after the start
+    /// epoch, by recording what it must count (no reads); a no-op while dormant, before the
+    /// start, or once begun. Returns whether it began one.
+    pub fn begin_old_sector_census(&mut self, policy: &Policy, epoch: ChainEpoch) -> bool {
+        let started = ReplacementSchedule::from_policy(policy).is_some_and(|s| s.started(epoch));
+        if !started || self.old_sectors.is_some() {
+            return false;
+        }
+        self.old_sectors = Some(OldSectors::Census(Box::new(OldSectorCensus::begin(self))));
+        true
+    }
+
+    /// For a miner created at `epoch`: once the timeline has started it has no old sectors, so
+    /// its counters are `[0, 0]` at once.
+    pub fn set_counters_of_new_miner(&mut self, policy: &Policy, epoch: ChainEpoch) {
+        if ReplacementSchedule::from_policy(policy).is_some_and(|s| s.started(epoch)) {
+            self.old_sectors = Some(OldSectors::Counters(OldSectorCounters::default()));
+        }
+    }
+
+    /// Counts on in a census under way, reading about `budget` blocks at most (`None`: all),
+    /// and sets the counters once it is complete. Returns whether the counters are set.
+    pub fn advance_old_sector_census<BS: Blockstore>(
         &mut self,
         policy: &Policy,
         store: &BS,
-        epoch: ChainEpoch,
+        budget: Option<u64>,
     ) -> Result<bool, ActorError> {
-        let Some(schedule) = ReplacementSchedule::from_policy(policy) else {
-            return Ok(false);
+        let (Some(schedule), Some(OldSectors::Census(census))) = (
+            ReplacementSchedule::from_policy(policy),
+            self.old_sectors.as_ref(),
+        ) else {
+            return Ok(self.old_sector_counters().is_some());
         };
-        if self.old_sectors.is_some() || !schedule.started(epoch) {
-            return Ok(false);
-        }
-        self.old_sectors = Some(OldSectorCounters {
-            initial: schedule.count_old_sectors(policy, store, self)?,
-            deactivated: 0,
+        let mut census = census.as_ref().clone();
+        let progress = census.advance(
+            policy,
+            store,
+            &schedule,
+            |dl| self.quant_spec_for_deadline(policy, dl),
+            budget,
+        )?;
+        self.old_sectors = Some(match progress {
+            CensusProgress::Paused => OldSectors::Census(Box::new(census)),
+            // Every sector deactivated during the census was old at its start, so counted.
+            CensusProgress::Complete => OldSectors::Counters(OldSectorCounters {
+                initial: census.counted,
+                deactivated: census.deactivated.min(census.counted),
+            }),
         });
-        Ok(true)
+        Ok(progress == CensusProgress::Complete)
+    }
+
+    /// The counters, once the census is complete.
+    pub fn old_sector_counters(&self) -> Option<&OldSectorCounters> {
+        match &self.old_sectors {
+            Some(OldSectors::Counters(counters)) => Some(counters),
+            _ => None,
+        }
     }
 
     /// Counts the old sectors among `terminated`, sectors terminated early at `terminated_at`,
-    /// towards `deactivated`, never beyond `initial`. Terminations before the start epoch are
-    /// not counted: the counters are initialized before any termination at or after it, so
-    /// those sectors were never in `initial`. A no-op before initialization.
+    /// towards `deactivated` (in the counters never beyond `initial`). Terminations before the
+    /// start epoch are not counted: the census begins before any termination at or after it, so
+    /// those sectors were never in its snapshot. A no-op before the census begins.
     pub fn record_old_sector_deactivations(
         &mut self,
         policy: &Policy,
         terminated_at: ChainEpoch,
         terminated: &[SectorOnChainInfo],
     ) {
-        let (Some(schedule), Some(counters)) = (
-            ReplacementSchedule::from_policy(policy),
-            self.old_sectors.as_mut(),
-        ) else {
+        let Some(schedule) = ReplacementSchedule::from_policy(policy) else {
             return;
         };
         if !schedule.started(terminated_at) {
             return;
         }
         let old = terminated.iter().filter(|s| schedule.is_old(s)).count() as u64;
-        counters.deactivated = counters
-            .deactivated
-            .saturating_add(old)
-            .min(counters.initial);
+        match self.old_sectors.as_mut() {
+            None => {}
+            Some(OldSectors::Census(census)) => {
+                census.deactivated = census.deactivated.saturating_add(old);
+            }
+            Some(OldSectors::Counters(counters)) => {
+                counters.deactivated = counters
+                    .deactivated
+                    .saturating_add(old)
+                    .min(counters.initial);
+            }
+        }
     }
 
-    /// The getter's answer: `None` while dormant or before initialization.
+    /// The getter's answer: `None` while dormant or until the census is complete.
     pub fn replacement_sealing_status(
         &self,
         policy: &Policy,
         epoch: ChainEpoch,
     ) -> Option<ReplacementSealingStatus> {
         let schedule = ReplacementSchedule::from_policy(policy)?;
-        self.old_sectors
-            .as_ref()
+        self.old_sector_counters()
             .map(|counters| schedule.status(counters, epoch))
     }
 

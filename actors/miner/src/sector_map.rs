@@ -7,6 +7,8 @@ use fil_actors_runtime::runtime::Policy;
 use fil_actors_runtime::{actor_error, ActorError};
 use fvm_ipld_bitfield::{BitField, Validate};
 
+use crate::check_sector_numbers;
+
 /// Deadline index to the partitions addressed in it.
 #[derive(Default, Debug)]
 pub struct DeadlineSectorMap(BTreeMap<u64, PartitionSectorMap>);
@@ -62,6 +64,7 @@ impl DeadlineSectorMap {
         if deadline_idx >= policy.wpost_period_deadlines {
             return Err(actor_error!(illegal_argument; "invalid deadline {}", deadline_idx));
         }
+        check_sector_numbers(&sector_numbers)?;
         self.0
             .entry(deadline_idx)
             .or_default()

@@ -1,15 +1,15 @@
 //! Sector status for FEVM contracts (draft FIP "Export Sector Status to FEVM", discussion
-//! FIPs#1108): the status codes, the opaque location (`aux_data`) a contract stores, the params
-//! and returns of the exported methods, and the state-level queries behind them.
+//! FIPs#1108, and FIP-0112, the network standard that serves the same method numbers): the
+//! status codes, the opaque location (`aux_data`) a contract stores, the params and returns of
+//! the exported methods, and the state-level queries behind them.
 //!
 //! The split follows the FIP's security argument: `generate_sector_status_info` searches every
 //! deadline (off-chain, via an eth_call-style read), so a contract never pays for the search;
 //! `validate_sector_status` then loads exactly one deadline and one partition, so its cost does
 //! not grow with the miner. A sector is live while its number is in some partition's `sectors`
-//! bitfield and not in that partition's `terminated` bitfield; faulty sectors are live.
-//!
-//! Deliberate difference from the network's v18 `ValidateSectorStatus`: there code 1 means
-//! "active and not faulty"; here code 1 means live, faults included, as the FIP argues.
+//! bitfield and not in that partition's `terminated` bitfield; a live sector is `Active` or
+//! `Faulty` (FIP-0112's codes). The seed's question "is it live?" is a validation of `Dead`
+//! that answers `false`.
 
 use fil_actors_runtime::runtime::Policy;
 use fil_actors_runtime::{actor_error, ActorError};
@@ -22,7 +22,7 @@ use fvm_shared::sector::SectorNumber;
 use fvm_shared::MethodNum;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::{Partition, State, MAX_SECTOR_NUMBER};
+use crate::{check_sector_number, Partition, State};
 
 /// FRC-0042 numbers of the exported methods (`method_hash!` of their names).
 pub const GENERATE_SECTOR_STATUS_INFO_METHOD: MethodNum = 4191053301;
@@ -38,39 +38,35 @@ pub const NO_DEADLINE: i64 = -1;
 /// The partition half of the "in no partition" location.
 pub const NO_PARTITION: i64 = -1;
 
-/// A sector's status as a contract sees it; one CBOR unsigned integer on the wire.
+/// A sector's status as a contract sees it, with FIP-0112's codes: one CBOR unsigned integer on
+/// the wire. Any other code does not decode (`USR_SERIALIZATION`), as on the network.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[repr(u8)]
 pub enum SectorStatusCode {
     /// Never proven, terminated, expired or compacted away.
     Dead = 0,
-    /// Proven and neither terminated nor expired; faulty sectors included.
-    Live = 1,
-    /// Live and currently faulty (a refinement of `Live`).
+    /// Live and not faulty.
+    Active = 1,
+    /// Live and currently faulty: it may still recover.
     Faulty = 2,
 }
 
 impl SectorStatusCode {
-    /// Whether a sector whose most specific status is `actual` may be validated as `self`:
-    /// a faulty sector is also live.
-    pub fn is_satisfied_by(self, actual: SectorStatusCode) -> bool {
-        match self {
-            SectorStatusCode::Dead => actual == SectorStatusCode::Dead,
-            SectorStatusCode::Live => actual != SectorStatusCode::Dead,
-            SectorStatusCode::Faulty => actual == SectorStatusCode::Faulty,
-        }
+    /// Whether the status is one of a live sector's (`Active` or `Faulty`).
+    pub fn is_live(self) -> bool {
+        self != SectorStatusCode::Dead
     }
 }
 
 impl TryFrom<u8> for SectorStatusCode {
-    type Error = ActorError;
+    type Error = u8;
 
-    fn try_from(code: u8) -> Result<Self, ActorError> {
+    fn try_from(code: u8) -> Result<Self, u8> {
         match code {
             0 => Ok(SectorStatusCode::Dead),
-            1 => Ok(SectorStatusCode::Live),
+            1 => Ok(SectorStatusCode::Active),
             2 => Ok(SectorStatusCode::Faulty),
-            _ => Err(actor_error!(illegal_argument; "invalid sector status code {}", code)),
+            other => Err(other),
         }
     }
 }
@@ -84,7 +80,8 @@ impl Serialize for SectorStatusCode {
 impl<'de> Deserialize<'de> for SectorStatusCode {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let code = u8::deserialize(deserializer)?;
-        SectorStatusCode::try_from(code).map_err(|e| serde::de::Error::custom(e.msg()))
+        SectorStatusCode::try_from(code)
+            .map_err(|c| serde::de::Error::custom(format!("invalid sector status code {c}")))
     }
 }
 
@@ -171,12 +168,11 @@ impl GenerateSectorStatusInfoReturn {
     }
 }
 
-/// `status` stays a raw integer so that an unknown code is `USR_ILLEGAL_ARGUMENT` (raised by
-/// `validate_sector_status`) rather than a parameter decoding failure.
+/// An unknown `status` code fails to decode: `USR_SERIALIZATION`, as on the network.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
 pub struct ValidateSectorStatusParams {
     pub sector_number: SectorNumber,
-    pub status: u8,
+    pub status: SectorStatusCode,
     #[serde(with = "strict_bytes")]
     pub aux_data: Vec<u8>,
 }
@@ -212,16 +208,6 @@ pub struct GetNominalSectorExpirationReturn {
     pub expiration: ChainEpoch,
 }
 
-/// No sector can have a number above the maximum, so such a query is a caller's mistake.
-fn check_sector_number(sector_number: SectorNumber) -> Result<(), ActorError> {
-    if sector_number > MAX_SECTOR_NUMBER {
-        return Err(
-            actor_error!(illegal_argument; "sector number {} greater than maximum {}", sector_number, MAX_SECTOR_NUMBER),
-        );
-    }
-    Ok(())
-}
-
 /// The most specific status of a sector held by `partition`: terminated (or expired) sectors
 /// stay in the `sectors` bitfield until compaction, so `terminated` is checked first.
 fn status_in_partition(partition: &Partition, sector_number: SectorNumber) -> SectorStatusCode {
@@ -230,7 +216,7 @@ fn status_in_partition(partition: &Partition, sector_number: SectorNumber) -> Se
     } else if partition.faults.get(sector_number) {
         SectorStatusCode::Faulty
     } else {
-        SectorStatusCode::Live
+        SectorStatusCode::Active
     }
 }
 
@@ -308,19 +294,17 @@ pub fn sector_status_at<BS: Blockstore>(
     Ok(status_in_partition(&partition, sector_number))
 }
 
-/// Whether the sector has the claimed `status` (a raw code, `USR_ILLEGAL_ARGUMENT` if unknown)
-/// at the location in `aux_data`; errors as `sector_status_at`.
+/// Whether the sector has exactly the claimed `status` at the location in `aux_data`; errors as
+/// `sector_status_at`.
 pub fn validate_sector_status<BS: Blockstore>(
     policy: &Policy,
     store: &BS,
     st: &State,
     sector_number: SectorNumber,
-    status: u8,
+    status: SectorStatusCode,
     aux_data: &[u8],
 ) -> Result<bool, ActorError> {
-    let claimed = SectorStatusCode::try_from(status)?;
-    let actual = sector_status_at(policy, store, st, sector_number, aux_data)?;
-    Ok(claimed.is_satisfied_by(actual))
+    Ok(sector_status_at(policy, store, st, sector_number, aux_data)? == status)
 }
 
 /// The recorded (nominal) expiration of a sector the location proves live; early termination
@@ -333,7 +317,7 @@ pub fn get_sector_expiration<BS: Blockstore>(
     aux_data: &[u8],
 ) -> Result<ChainEpoch, ActorError> {
     let actual = sector_status_at(policy, store, st, sector_number, aux_data)?;
-    if !SectorStatusCode::Live.is_satisfied_by(actual) {
+    if !actual.is_live() {
         return Err(actor_error!(forbidden; "sector {} is not live", sector_number));
     }
     st.get_sector(store, sector_number)?

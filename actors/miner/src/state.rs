@@ -15,11 +15,12 @@ use fvm_shared::econ::TokenAmount;
 use fvm_shared::sector::{SectorNumber, SectorSize};
 use multihash_codetable::Code;
 use num_traits::Zero;
-use serde::Serialize;
+use serde::ser::SerializeTuple;
+use serde::{Serialize, Serializer};
 
 use crate::{
     assign_deadlines, deadline_is_mutable, load_precommits, BitFieldQueue, Deadline, DeadlineInfo,
-    DeadlineSectorMap, Deadlines, MinerInfo, OldSectorCounters, PowerPair, PreCommitMap, QuantSpec,
+    DeadlineSectorMap, Deadlines, MinerInfo, OldSectors, PowerPair, PreCommitMap, QuantSpec,
     SectorOnChainInfo, SectorPreCommitOnChainInfo, Sectors, TerminationResult, VestingFunds,
     MAX_SECTOR_NUMBER,
 };
@@ -31,7 +32,11 @@ pub const PRECOMMIT_EXPIRY_AMT_BITWIDTH: u32 = 6;
 ///
 /// Invariant: balance >= pre_commit_deposits + locked_funds + initial_pledge. A balance below
 /// that plus the fee debt means the miner is in debt and may not withdraw.
-#[derive(Serialize_tuple, Deserialize_tuple, Clone, Debug, PartialEq, Eq)]
+///
+/// Encoding: v18's 15-element array while `old_sectors` is absent, byte for byte, so every
+/// decoder written for v18 reads the miner; a 16-element array once FIP-0067 has begun for it.
+/// Both lengths decode (a 16th element of null too, as earlier states of this bundle wrote it).
+#[derive(Deserialize_tuple, Clone, Debug, PartialEq, Eq)]
 pub struct State {
     /// CID of the `MinerInfo`.
     pub info: Cid,
@@ -64,11 +69,37 @@ pub struct State {
     pub early_terminations: BitField,
     /// Whether the deadline cron is scheduled.
     pub deadline_cron_active: bool,
-    /// FIP-0067: the replacement-sealing counters, CBOR null until the timeline starts for this
-    /// miner. Appended after v18's fields, which keep their positions and encodings; a v18
-    /// state without it decodes as null.
+    /// FIP-0067: the census of old sectors, then their counters; absent until the timeline
+    /// starts for this miner. Appended after v18's fields, which keep their positions and
+    /// encodings, and left out of the bytes while absent.
     #[serde(default)]
-    pub old_sectors: Option<OldSectorCounters>,
+    pub old_sectors: Option<OldSectors>,
+}
+
+impl Serialize for State {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = if self.old_sectors.is_some() { 16 } else { 15 };
+        let mut t = serializer.serialize_tuple(len)?;
+        t.serialize_element(&self.info)?;
+        t.serialize_element(&self.pre_commit_deposits)?;
+        t.serialize_element(&self.locked_funds)?;
+        t.serialize_element(&self.vesting_funds)?;
+        t.serialize_element(&self.fee_debt)?;
+        t.serialize_element(&self.initial_pledge)?;
+        t.serialize_element(&self.pre_committed_sectors)?;
+        t.serialize_element(&self.pre_committed_sectors_cleanup)?;
+        t.serialize_element(&self.allocated_sectors)?;
+        t.serialize_element(&self.sectors)?;
+        t.serialize_element(&self.proving_period_start)?;
+        t.serialize_element(&self.current_deadline)?;
+        t.serialize_element(&self.deadlines)?;
+        t.serialize_element(&self.early_terminations)?;
+        t.serialize_element(&self.deadline_cron_active)?;
+        if let Some(old_sectors) = &self.old_sectors {
+            t.serialize_element(old_sectors)?;
+        }
+        t.end()
+    }
 }
 
 /// Whether allocating sector numbers already allocated is an error.
@@ -97,8 +128,9 @@ pub struct AdvanceDeadlineResult {
     pub daily_fee: TokenAmount,
     /// FIP-0100: the deadline's live power after expirations.
     pub live_power: PowerPair,
-    /// The deadline's live sectors after expirations (those the daily fee is charged for).
-    pub live_sectors: u64,
+    /// How many of the deadline's live sectors after expirations pay a daily fee (counted only
+    /// when the deadline's daily fee is positive).
+    pub fee_paying_sectors: u64,
 }
 
 fn put<BS: Blockstore, T: Serialize>(store: &BS, value: &T, what: &str) -> Result<Cid, ActorError> {
@@ -738,6 +770,12 @@ impl State {
         }
         deadlines.update_deadline(policy, store, dl_info.index, &deadline)?;
         self.save_deadlines(store, deadlines)?;
+        // Only the fee-applied event needs the count, and it is emitted only for a positive fee.
+        let fee_paying_sectors = if deadline.daily_fee.is_positive() {
+            deadline.count_fee_paying_sectors(store, &self.sectors)?
+        } else {
+            0
+        };
 
         Ok(AdvanceDeadlineResult {
             pledge_delta: -expired.on_time_pledge,
@@ -748,7 +786,7 @@ impl State {
             total_faulty_power,
             daily_fee: deadline.daily_fee,
             live_power: deadline.live_power,
-            live_sectors: deadline.live_sectors,
+            fee_paying_sectors,
         })
     }
 }

@@ -159,11 +159,13 @@ fn check_sector_proven_rejections() {
         "not proven",
         check_sector_proven(&rt, 2),
     );
-    expect_abort(
-        ExitCode::USR_ILLEGAL_ARGUMENT,
-        "out of range",
-        check_sector_proven(&rt, MAX_SECTOR_NUMBER + 1),
-    );
+    for n in [MAX_SECTOR_NUMBER + 1, u64::MAX] {
+        expect_abort(
+            ExitCode::USR_ILLEGAL_ARGUMENT,
+            &format!("sector number {n} greater than maximum {MAX_SECTOR_NUMBER}"),
+            check_sector_proven(&rt, n),
+        );
+    }
     h.check_state(&rt);
 }
 

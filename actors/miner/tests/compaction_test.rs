@@ -272,8 +272,9 @@ fn masking_rejections() {
     expect_abort(
         ExitCode::USR_ILLEGAL_ARGUMENT,
         &format!(
-            "masked sector number {} exceeded max sector number",
-            MAX_SECTOR_NUMBER + 1
+            "sector number {} greater than maximum {}",
+            MAX_SECTOR_NUMBER + 1,
+            MAX_SECTOR_NUMBER
         ),
         h.compact_sector_numbers(&rt, WORKER, bf(&[5, MAX_SECTOR_NUMBER + 1])),
     );

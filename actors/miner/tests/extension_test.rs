@@ -375,7 +375,11 @@ fn claim_rejections() {
     );
     // A sector number no bitfield can hold.
     let res = try_with(vec![keep(u64::MAX, &[10])], &[], good);
-    expect_abort(ExitCode::USR_ILLEGAL_ARGUMENT, "invalid sector number", res);
+    expect_abort(
+        ExitCode::USR_ILLEGAL_ARGUMENT,
+        "sector number 18446744073709551615 greater than maximum 9223372036854775807",
+        res,
+    );
     assert_eq!(h.state(&rt), before);
     h.check_state(&rt);
 }

@@ -70,11 +70,21 @@ fn sectors(h: &ActorHarness, rt: &MockRuntime, n: u64) -> Vec<SectorOnChainInfo>
 /// A miner without vesting funds, with `spare` unlocked, holding two proven sectors in `DL`;
 /// at `DL`'s opening.
 fn miner(spare: TokenAmount) -> (ActorHarness, MockRuntime, Vec<SectorOnChainInfo>) {
+    miner_holding(spare, 2, |_| {})
+}
+
+/// [`miner`] with `n` sectors, changed by `edit` before they are proven.
+fn miner_holding(
+    spare: TokenAmount,
+    n: u64,
+    edit: impl FnOnce(&mut [SectorOnChainInfo]),
+) -> (ActorHarness, MockRuntime, Vec<SectorOnChainInfo>) {
     let h = ActorHarness::default();
     let rt = h.setup();
     h.release_creation_deposit(&rt);
     h.fund(&rt, spare);
-    let s = sectors(&h, &rt, 2);
+    let mut s = sectors(&h, &rt, n);
+    edit(&mut s);
     h.put_sectors(&rt, DL, &s, true);
     rt.set_epoch(h.deadline_at(&rt, DL).open);
     (h, rt, s)
@@ -149,6 +159,35 @@ fn daily_proof_fee_test() {
 }
 
 #[test]
+fn daily_proof_sectors_count_only_sectors_charged() {
+    // Three sectors in the deadline; sector 2 was onboarded before FIP-0100 and never extended,
+    // so it carries no daily fee: the event counts the two that pay.
+    let (h, rt, _) = miner_holding(TokenAmount::from_whole(1), 3, |s| s[1].daily_fee = atto(0));
+    let amount = sector_daily_fee(&h) * 2;
+    let fee = checked(
+        FeeApplied::new(FeeType::DailyProof, amount.clone())
+            .deadline(DL)
+            .sectors(2),
+        "daily-proof",
+        Some(DL),
+        Some(2),
+        false,
+    );
+    let applied = close_deadline(
+        &h,
+        &rt,
+        true,
+        CronConfig {
+            burnt: amount.clone(),
+            fee_events: vec![fee],
+            ..Default::default()
+        },
+    );
+    assert_eq!(applied, amount);
+    h.check_state(&rt);
+}
+
+#[test]
 fn continued_fault_penalty_test() {
     let (h, rt, _) = miner(TokenAmount::from_whole(10));
     let daily = daily_two(&h);
@@ -197,15 +236,10 @@ fn continued_fault_penalty_test() {
 
 #[test]
 fn fee_cap_test() {
-    let h = ActorHarness::default();
-    let rt = h.setup();
-    h.release_creation_deposit(&rt);
-    h.fund(&rt, TokenAmount::from_whole(1));
     let big_fee = TokenAmount::from_whole(1000);
-    let mut s = sectors(&h, &rt, 1);
-    s[0].daily_fee = big_fee.clone();
-    h.put_sectors(&rt, DL, &s, true);
-    rt.set_epoch(h.deadline_at(&rt, DL).open);
+    let (h, rt, _) = miner_holding(TokenAmount::from_whole(1), 1, |s| {
+        s[0].daily_fee = big_fee.clone()
+    });
     // Half the expected day reward of one sector: 2^35 of 2^50 bytes at 1e19 atto per epoch
     // for 2,880 epochs, halved.
     let day_reward = expected_reward_for_power(

@@ -232,7 +232,11 @@ fn malformed_declarations_are_rejected() {
         ),
         (
             vec![with(&|pc| pc.sector_number = MAX_SECTOR_NUMBER + 1)],
-            "out of range",
+            "sector number 9223372036854775808 greater than maximum 9223372036854775807",
+        ),
+        (
+            vec![with(&|pc| pc.sector_number = u64::MAX)],
+            "sector number 18446744073709551615 greater than maximum 9223372036854775807",
         ),
         (vec![with(&|pc| pc.sealed_cid = piece_cid(1))], "sealed CID"),
         (

@@ -1,7 +1,8 @@
 //! FIP-0067's replacement-sealing counters through the handlers
 //! (`shared/spec/replacement-sealing.md`), the start epoch set on the runtime's policy as a
 //! network upgrade would (short grace period and target): the deadline cron at or after the
-//! start initializes them from the miner's sectors, TerminateSectors and fault-driven
+//! start counts them from the miner's sectors (the census), TerminateSectors begins the census
+//! without counting, TerminateSectors and fault-driven
 //! terminations in cron count old sectors, ExtendSectorExpiration2 refuses sectors activated
 //! before the start once it has passed, the exported GetReplacementSealingStatus reports them,
 //! and a dormant policy leaves them null throughout.
@@ -9,8 +10,9 @@
 mod harness;
 
 use fil_actor_miner::{
-    ExpirationExtension2, ExtendSectorExpiration2Params, Method, OldSectorCounters, PowerPair,
-    ReplacementSealingStatus, TerminationDeclaration, GET_REPLACEMENT_SEALING_STATUS_METHOD,
+    ExpirationExtension2, ExtendSectorExpiration2Params, Method, OldSectorCounters, OldSectors,
+    PowerPair, ReplacementSealingStatus, TerminationDeclaration,
+    GET_REPLACEMENT_SEALING_STATUS_METHOD,
 };
 use fil_actors_runtime::runtime::policy::EPOCHS_IN_DAY;
 use fil_actors_runtime::test_utils::expect_abort;
@@ -151,11 +153,11 @@ fn fault_out(h: &ActorHarness, rt: &MockRuntime, dl: u64, live: &[SectorNumber])
     assert_eq!(h.partition(rt, dl, 0).live_sectors(), bitfield(&[]));
 }
 
-fn counters(initial: u64, deactivated: u64) -> Option<OldSectorCounters> {
-    Some(OldSectorCounters {
+fn counters(initial: u64, deactivated: u64) -> Option<OldSectors> {
+    Some(OldSectors::Counters(OldSectorCounters {
         initial,
         deactivated,
-    })
+    }))
 }
 
 /// The getter's expected answer at `epoch` for the counters, from the FIP's arithmetic.
@@ -245,12 +247,24 @@ fn terminations_count_old_sectors_only() {
 }
 
 #[test]
-fn terminate_sectors_initializes_the_counters_before_counting() {
+fn terminate_sectors_begins_the_census_and_the_cron_counts() {
     let (h, rt, dl) = miner(Some(START));
-    // No cron has run since the start: TerminateSectors counts the old sectors first, then the
-    // one it terminates.
+    // No cron has run since the start: TerminateSectors begins the census (the miner as it was
+    // before the termination) and counts the old sector it terminates, reading nothing more.
     rt.set_epoch(h.state(&rt).deadline_info(&rt.policy, START).last());
+    let before = h.state(&rt);
     terminate(&h, &rt, dl, &[2]);
+    let Some(OldSectors::Census(census)) = h.state(&rt).old_sectors else {
+        panic!("the census has begun");
+    };
+    assert_eq!((census.deactivated, census.counted), (1, 0));
+    assert_eq!(
+        (census.deadlines, census.sectors),
+        (before.deadlines, before.sectors)
+    );
+    assert_eq!(h.replacement_sealing_status(&rt), None);
+    // The next deadline cron counts 1 and 2, the sector terminated included.
+    cron_at(&h, &rt, rt.epoch.get() + 1);
     assert_eq!(h.state(&rt).old_sectors, counters(2, 1));
     h.check_state(&rt);
 }

@@ -1,8 +1,9 @@
 //! FIP-0067 replacement sealing counters (`shared/spec/replacement-sealing.md`): the progress
-//! arithmetic at its edges, lazy initialization from the expiration queues on a miner with
-//! sectors on both sides of the threshold and of the start epoch, deactivation counting, the
-//! extension rule, the getter before and after the start, eligibility, and the migration
-//! helper's agreement with the lazy path.
+//! arithmetic at its edges, the census of old sectors from the expiration queues on a miner with
+//! sectors on both sides of the threshold and of the start epoch (at once and in budgeted
+//! slices, unmoved by what happens after it begins), deactivation counting, the extension rule,
+//! the getter before and after the start, eligibility, the state's encodings, and the migration
+//! helper's agreement with the census.
 
 mod harness;
 
@@ -47,6 +48,10 @@ fn counters(initial: u64, deactivated: u64) -> OldSectorCounters {
         initial,
         deactivated,
     }
+}
+
+fn counted(initial: u64, deactivated: u64) -> Option<OldSectors> {
+    Some(OldSectors::Counters(counters(initial, deactivated)))
 }
 
 fn bf(bits: &[u64]) -> BitField {
@@ -107,13 +112,18 @@ impl Miner {
 
     /// Proves `infos` into deadline `dl`, in partitions of 2.
     fn commit(&mut self, dl: u64, infos: Vec<SectorOnChainInfo>) {
+        self.commit_in_partitions_of(dl, infos, 2);
+    }
+
+    /// Proves `infos` into deadline `dl`, in partitions of `size`.
+    fn commit_in_partitions_of(&mut self, dl: u64, infos: Vec<SectorOnChainInfo>, size: u64) {
         let numbers: Vec<u64> = infos.iter().map(|s| s.sector_number).collect();
         self.st
             .allocate_sector_numbers(&self.store, &bf(&numbers), CollisionPolicy::DenyCollisions)
             .unwrap();
         self.st.put_sectors(&self.store, infos.clone()).unwrap();
         self.with_deadline(dl, |store, _, quant, d| {
-            d.add_sectors(store, 2, true, true, &infos, SIZE, quant)
+            d.add_sectors(store, size, true, true, &infos, SIZE, quant)
                 .unwrap()
         });
     }
@@ -145,6 +155,31 @@ impl Miner {
             d.record_faults(store, s, SIZE, quant, fault_expiration, &mut map)
                 .unwrap()
         });
+    }
+
+    /// Compacts `partitions` of deadline `dl` away once their terminations are settled, as
+    /// `CompactPartitions` does, deleting the dead sectors' infos.
+    fn compact(&mut self, dl: u64, partitions: &[u64]) {
+        let dead = self.with_deadline(dl, |store, s, quant, d| {
+            while d.pop_early_terminations(store, 1 << 40, 1 << 40).unwrap().1 {}
+            d.compact_partitions(store, s, SIZE, 2, &bf(partitions), quant)
+                .unwrap()
+        });
+        self.st.early_terminations.unset(dl);
+        self.st.delete_sectors(&self.store, &dead).unwrap();
+    }
+
+    /// The census run to its end in slices of `budget` blocks; how many slices it took.
+    fn finish_census(&mut self, budget: Option<u64>) -> u64 {
+        let mut slices = 1;
+        while !self
+            .st
+            .advance_old_sector_census(&self.policy, &self.store, budget)
+            .unwrap()
+        {
+            slices += 1;
+        }
+        slices
     }
 
     fn terminate(&mut self, dl: u64, sectors: &[u64], epoch: ChainEpoch) {
@@ -261,38 +296,191 @@ fn schedule_position() {
 }
 
 #[test]
-fn lazy_initialization_counts_from_the_queues() {
+fn census_counts_from_the_queues() {
     let mut m = mixed_miner(policy(Some(START)));
     // 3, 5, 6, 7 in deadline 4; 20 and 22 in deadline 9.
     assert_eq!(m.oracle(), 6);
     let p = m.policy.clone();
-    assert!(!m
-        .st
-        .initialize_old_sector_counters(&p, &m.store, START - 1)
-        .unwrap());
+    assert!(!m.st.begin_old_sector_census(&p, START - 1));
     assert_eq!(m.st.old_sectors, None);
+    assert!(m.st.begin_old_sector_census(&p, START));
+    let begun = OldSectorCensus {
+        deactivated: 0,
+        counted: 0,
+        deadlines: m.st.deadlines,
+        sectors: m.st.sectors,
+        next_deadline: 0,
+        next_partition: 0,
+        last_epoch: 0,
+        entry_progress: 0,
+    };
+    assert_eq!(m.st.old_sectors, Some(OldSectors::Census(Box::new(begun))));
+    // Under way: no counters, so no status.
+    assert_eq!(m.st.replacement_sealing_status(&p, START), None);
+    assert_eq!(m.finish_census(None), 1);
+    assert_eq!(m.st.old_sectors, counted(6, 0));
+    // Begun once: a later call changes nothing, even after more sectors arrive.
+    m.commit(9, vec![sector(30, START + 10, THRESHOLD + 9_000)]);
+    assert!(!m.st.begin_old_sector_census(&p, START + 100));
     assert!(m
         .st
-        .initialize_old_sector_counters(&p, &m.store, START)
+        .advance_old_sector_census(&p, &m.store, Some(1))
         .unwrap());
-    assert_eq!(m.st.old_sectors, Some(counters(6, 0)));
-    // Set once: a later call changes nothing, even after more sectors arrive.
-    m.commit(9, vec![sector(30, START + 10, THRESHOLD + 9_000)]);
-    assert!(!m
-        .st
-        .initialize_old_sector_counters(&p, &m.store, START + 100)
-        .unwrap());
-    assert_eq!(m.st.old_sectors, Some(counters(6, 0)));
+    assert_eq!(m.st.old_sectors, counted(6, 0));
 }
 
 #[test]
-fn dormant_policy_never_initializes() {
+fn census_in_slices_counts_the_same() {
+    let whole = {
+        let mut m = mixed_miner(policy(Some(START)));
+        m.st.begin_old_sector_census(&m.policy.clone(), START);
+        m.finish_census(None);
+        m.st.old_sectors
+    };
+    assert_eq!(whole, counted(6, 0));
+    let mut slices_by_budget = Vec::new();
+    for budget in (1..=40).chain([1_000]) {
+        let mut m = mixed_miner(policy(Some(START)));
+        m.st.begin_old_sector_census(&m.policy.clone(), START);
+        slices_by_budget.push(m.finish_census(Some(budget)));
+        assert_eq!(m.st.old_sectors, whole, "budget {budget}");
+    }
+    // The smallest budget pauses at every step (deadlines, partitions, entries); a budget of
+    // the whole miner's reads does it in one cron.
+    assert!(slices_by_budget[0] > 48, "{slices_by_budget:?}");
+    assert!(
+        slices_by_budget.windows(2).all(|w| w[0] >= w[1]),
+        "{slices_by_budget:?}"
+    );
+    assert_eq!(slices_by_budget.last(), Some(&1));
+}
+
+#[test]
+fn census_loads_a_large_entry_a_few_sectors_at_a_time() {
+    // One partition of 60 sectors in one queue entry, the one straddling the threshold: 30
+    // expire before it, 30 after; then 20 more, faulty and queued early (at their fault
+    // expiration, before the threshold), of which 15 are old.
+    let p = policy(Some(START));
+    let mut m = Miner::new(p.clone());
+    let quant = m.st.quant_spec_for_deadline(&p, 7);
+    let straddle = quant.quantize_up(THRESHOLD + 1);
+    let sectors: Vec<SectorOnChainInfo> = (0..80)
+        .map(|n| {
+            let expiration = match n {
+                0..30 => straddle - quant.unit + 1 + n as i64,
+                30..60 => THRESHOLD + 1 + n as i64,
+                60..65 => straddle - quant.unit + 1 + n as i64,
+                _ => THRESHOLD + 10_000 + n as i64,
+            };
+            sector(n, 10, expiration)
+        })
+        .collect();
+    m.commit_in_partitions_of(7, sectors, 100);
+    m.fault(7, &(60..80).collect::<Vec<_>>(), START + 500);
+    assert_eq!(m.oracle(), 45);
+    let mut slices = Vec::new();
+    for budget in [None, Some(1), Some(8), Some(30)] {
+        let mut c = Miner {
+            store: m.store.clone(),
+            policy: p.clone(),
+            st: m.st.clone(),
+        };
+        c.st.begin_old_sector_census(&p, START);
+        slices.push(c.finish_census(budget));
+        assert_eq!(c.st.old_sectors, counted(45, 0), "budget {budget:?}");
+    }
+    // At one block read's worth a slice, the 80 loaded sectors alone take 80 slices; larger
+    // budgets load several at once.
+    assert_eq!(slices[0], 1);
+    assert!(slices[1] > 80, "{slices:?}");
+    assert!(slices[1] > slices[2] && slices[2] > slices[3], "{slices:?}");
+}
+
+#[test]
+fn census_counts_the_miner_as_it_began_whatever_happens_after() {
+    let p = policy(Some(START));
+    let mut m = mixed_miner(p.clone());
+    assert!(m.st.begin_old_sector_census(&p, START));
+    // Small slices until the census is inside deadline 4, its first partition counted.
+    let cursor = |m: &Miner| match &m.st.old_sectors {
+        Some(OldSectors::Census(c)) => (c.next_deadline, c.next_partition, c.counted),
+        other => panic!("the census is under way: {other:?}"),
+    };
+    while cursor(&m).0 < 4 || cursor(&m).1 < 1 {
+        assert!(!m
+            .st
+            .advance_old_sector_census(&p, &m.store, Some(1))
+            .unwrap());
+    }
+    assert_eq!(cursor(&m), (4, 1, 0));
+
+    // Meanwhile: a sector activated after the start, old-looking, joins deadline 9 (not yet
+    // counted); old sectors 22 (deadline 9) and 3 (deadline 4) are terminated, as are 1 and 2
+    // (never old); deadline 4's first partition (1 and 2) is compacted away.
+    m.commit(9, vec![sector(30, START + 10, THRESHOLD + 9_000)]);
+    let infos =
+        |m: &Miner, numbers: &[u64]| m.st.load_sector_infos(&m.store, &bf(numbers)).unwrap();
+    let terminated = infos(&m, &[22]);
+    m.terminate(9, &[22], START + 20);
+    m.st.record_old_sector_deactivations(&p, START + 20, &terminated);
+    let terminated = infos(&m, &[1, 2, 3]);
+    m.terminate(4, &[1, 2, 3], START + 30);
+    m.st.record_old_sector_deactivations(&p, START + 30, &terminated);
+    m.compact(4, &[0]);
+
+    // The census counts the six old sectors live when it began, and two of them are gone.
+    m.finish_census(Some(6));
+    assert_eq!(m.st.old_sectors, counted(6, 2));
+    // The live miner now has four old sectors and a new one that looks old but is not.
+    assert_eq!(m.oracle(), 4);
+}
+
+#[test]
+fn state_encodes_as_v18_until_the_census_begins() {
+    let p = policy(Some(START));
+    let mut m = mixed_miner(p.clone());
+    let bytes = |st: &State| fvm_ipld_encoding::to_vec(st).unwrap();
+    // v18's 15 fields, then 16 once begun: the census's 8-tuple, then the counters' pair.
+    let dormant = bytes(&m.st);
+    assert_eq!(dormant[0], 0x8f);
+    m.st.begin_old_sector_census(&p, START);
+    let census = bytes(&m.st);
+    assert_eq!(census[0], 0x90);
+    assert_eq!(&census[1..dormant.len()], &dormant[1..]);
+    assert_eq!(census[dormant.len()], 0x88);
+    m.finish_census(None);
+    let done = bytes(&m.st);
+    assert_eq!(&done[dormant.len()..], &[0x82, 0x06, 0x00]);
+    // Each decodes back to itself, and a 16th element of null (as this bundle once wrote a
+    // dormant miner) decodes as absent.
+    for encoded in [&dormant, &census, &done] {
+        let st: State = fvm_ipld_encoding::from_slice(encoded).unwrap();
+        assert_eq!(&bytes(&st), encoded);
+    }
+    let mut with_null = dormant.clone();
+    with_null[0] = 0x90;
+    with_null.push(0xf6);
+    let st: State = fvm_ipld_encoding::from_slice(&with_null).unwrap();
+    assert_eq!(st.old_sectors, None);
+    assert_eq!(bytes(&st), dormant);
+    // Neither a short census nor a long one decodes.
+    let mut short = census.clone();
+    short.truncate(census.len() - 1);
+    let census_start = dormant.len();
+    short[census_start] = 0x87;
+    assert!(fvm_ipld_encoding::from_slice::<State>(&short).is_err());
+    let mut long = census.clone();
+    long[census_start] = 0x89;
+    long.push(0x00);
+    assert!(fvm_ipld_encoding::from_slice::<State>(&long).is_err());
+}
+
+#[test]
+fn dormant_policy_never_begins() {
     let mut m = mixed_miner(policy(None));
     let p = m.policy.clone();
-    assert!(!m
-        .st
-        .initialize_old_sector_counters(&p, &m.store, START * 10)
-        .unwrap());
+    assert!(!m.st.begin_old_sector_census(&p, START * 10));
+    assert!(!m.st.advance_old_sector_census(&p, &m.store, None).unwrap());
     assert_eq!(m.st.old_sectors, None);
     assert_eq!(m.st.replacement_sealing_status(&p, START * 10), None);
     assert_eq!(
@@ -302,15 +490,19 @@ fn dormant_policy_never_initializes() {
 }
 
 #[test]
-fn migration_helper_agrees_with_the_lazy_path() {
+fn migration_helper_agrees_with_the_census() {
     let m = mixed_miner(policy(Some(START)));
     let migrated = migrate_old_sector_counters(&m.policy, &m.store, &m.st)
         .unwrap()
         .unwrap();
-    let mut lazy = m.st.clone();
-    lazy.initialize_old_sector_counters(&m.policy, &m.store, START + 7)
-        .unwrap();
-    assert_eq!(lazy.old_sectors, Some(migrated));
+    let mut census = Miner {
+        store: m.store.clone(),
+        policy: m.policy.clone(),
+        st: m.st.clone(),
+    };
+    census.st.begin_old_sector_census(&m.policy, START + 7);
+    census.finish_census(Some(3));
+    assert_eq!(census.st.old_sector_counters(), Some(&migrated));
     assert_eq!(migrated, counters(m.oracle(), 0));
     // An empty miner: zero old sectors.
     let empty = Miner::new(policy(Some(START)));
@@ -324,13 +516,13 @@ fn migration_helper_agrees_with_the_lazy_path() {
 fn deactivations_count_old_sectors_once_and_never_beyond_initial() {
     let p = policy(Some(START));
     let mut m = Miner::new(p.clone());
-    // Before initialization nothing is counted.
+    // Before the census begins nothing is counted.
     m.st.record_old_sector_deactivations(&p, START, &[sector(1, 10, THRESHOLD + 1)]);
     assert_eq!(m.st.old_sectors, None);
-    m.st.old_sectors = Some(counters(3, 0));
+    m.st.old_sectors = counted(3, 0);
     // Terminated before the start: never in `initial`, not counted.
     m.st.record_old_sector_deactivations(&p, START - 1, &[sector(9, 10, THRESHOLD + 1)]);
-    assert_eq!(m.st.old_sectors, Some(counters(3, 0)));
+    assert_eq!(m.st.old_sectors, counted(3, 0));
     m.st.record_old_sector_deactivations(
         &p,
         START,
@@ -340,7 +532,7 @@ fn deactivations_count_old_sectors_once_and_never_beyond_initial() {
             sector(3, 10, THRESHOLD),        // expires at the threshold: not old
         ],
     );
-    assert_eq!(m.st.old_sectors, Some(counters(3, 1)));
+    assert_eq!(m.st.old_sectors, counted(3, 1));
     m.st.record_old_sector_deactivations(
         &p,
         START + 10,
@@ -350,7 +542,7 @@ fn deactivations_count_old_sectors_once_and_never_beyond_initial() {
             sector(6, 10, THRESHOLD + 7),
         ],
     );
-    assert_eq!(m.st.old_sectors, Some(counters(3, 3)));
+    assert_eq!(m.st.old_sectors, counted(3, 3));
 }
 
 #[test]
@@ -375,7 +567,7 @@ fn old_sectors_may_not_be_extended_once_started() {
 fn eligibility_asks_one_question() {
     let p = policy(Some(START));
     let mut m = Miner::new(p.clone());
-    m.st.old_sectors = Some(counters(4, 0));
+    m.st.old_sectors = counted(4, 0);
     let ask = |m: &Miner, epoch| {
         m.st.block_production_ineligibility(&p, &m.store, epoch)
             .unwrap()
@@ -424,10 +616,10 @@ fn getter_before_and_after_the_start() {
     rt.policy = m.policy.clone();
     rt.replace_state(&m.st);
     rt.set_epoch(START + 10);
-    // Started but not yet initialized: null.
+    // Started but the census not complete: null.
     assert_eq!(get_status(&rt), None);
     let mut st = m.st.clone();
-    st.old_sectors = Some(counters(6, 3));
+    st.old_sectors = counted(6, 3);
     rt.replace_state(&st);
     // Progress 1000 + 9000 * 3 / 6 = 5500: on schedule until START + 5500.
     assert_eq!(
@@ -457,7 +649,7 @@ fn getter_before_and_after_the_start() {
 fn constructor_after_the_start_sets_zero_counters() {
     let h = ActorHarness::default();
     for (start, expected) in [
-        (harness::START_EPOCH, Some(counters(0, 0))),
+        (harness::START_EPOCH, counted(0, 0)),
         (harness::START_EPOCH + 1, None),
     ] {
         let mut rt = h.new_runtime();

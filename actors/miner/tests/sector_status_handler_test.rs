@@ -120,26 +120,34 @@ fn generate_and_its_alias_answer_the_same() {
 #[test]
 fn validate_answers_with_a_bare_bool() {
     let rt = runtime();
-    let validate = |sector, status, aux_data| {
+    // The status as a raw integer, so that codes outside FIP-0112's can be sent too.
+    let validate = |sector: u64, status: u8, aux_data: Vec<u8>| {
         call::<bool>(
             &rt,
             VALIDATE_SECTOR_STATUS_METHOD,
-            cbor(&ValidateSectorStatusParams {
-                sector_number: sector,
-                status,
-                aux_data,
-            }),
+            cbor(&(sector, status, RawBytes::new(aux_data))),
         )
     };
+    // FIP-0112: 1 is active (live, not faulty), 2 faulty, 0 dead; exactly one holds.
     assert!(validate(1, 1, aux(5, 0)).unwrap());
     assert!(!validate(1, 2, aux(5, 0)).unwrap());
-    assert!(validate(2, 1, aux(5, 0)).unwrap());
+    assert!(!validate(1, 0, aux(5, 0)).unwrap());
+    assert!(!validate(2, 1, aux(5, 0)).unwrap());
+    assert!(validate(2, 2, aux(5, 0)).unwrap());
+    // "Is it live?" is a validation of Dead answering false: for the faulty sector too.
+    assert!(!validate(2, 0, aux(5, 0)).unwrap());
     assert!(validate(3, 0, aux(5, 1)).unwrap());
     assert!(validate(9, 0, aux(-1, -1)).unwrap());
-    assert_eq!(
-        code(validate(1, 3, aux(5, 0))),
-        ExitCode::USR_ILLEGAL_ARGUMENT
-    );
+    // A code outside 0-2 does not decode, as on the network.
+    for status in [3u8, 4, 255] {
+        let err = validate(1, status, aux(5, 0)).unwrap_err();
+        assert_eq!(err.exit_code(), ExitCode::USR_SERIALIZATION);
+        assert!(
+            err.msg().contains("invalid sector status code"),
+            "{}",
+            err.msg()
+        );
+    }
     assert_eq!(code(validate(1, 1, aux(5, 1))), ExitCode::USR_NOT_FOUND);
     assert_eq!(
         code(validate(1, 1, aux(48, 0))),

@@ -3,8 +3,11 @@
 //! by a fixed-seed PRNG. After every step, every sector number ever allocated is checked against
 //! an independent model with its fresh location, every stale location it ever had, and a few
 //! forged ones:
-//! 1. every live sector validates as live (and as faulty exactly when faulty);
-//! 2. no sector that is not live validates as live or faulty, whatever the location.
+//! 1. every live sector validates as live: `ValidateSectorStatus(Dead)` answers false (the
+//!    seed's `isLive`), and exactly one of FIP-0112's codes holds: `Active`, or `Faulty` when
+//!    faulty;
+//! 2. no sector that is not live validates as live, whatever the location: `Dead` answers true
+//!    or the call fails.
 //!
 //! A stale or forged location may only answer `USR_NOT_FOUND` or the truth.
 
@@ -55,7 +58,7 @@ impl Rng {
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
 enum Truth {
-    Live,
+    Active,
     Faulty,
     Dead,
 }
@@ -63,18 +66,23 @@ enum Truth {
 impl Truth {
     fn code(self) -> SectorStatusCode {
         match self {
-            Truth::Live => SectorStatusCode::Live,
+            Truth::Active => SectorStatusCode::Active,
             Truth::Faulty => SectorStatusCode::Faulty,
             Truth::Dead => SectorStatusCode::Dead,
         }
     }
 
-    /// Whether `status` (0 dead, 1 live, 2 faulty) is true of a sector in this state.
+    /// Whether FIP-0112's `status` (0 dead, 1 active, 2 faulty) is true of a sector in this
+    /// state: exactly one is.
     fn holds(self, status: u8) -> bool {
         matches!(
             (status, self),
-            (0, Truth::Dead) | (1, Truth::Live) | (1, Truth::Faulty) | (2, Truth::Faulty)
+            (0, Truth::Dead) | (1, Truth::Active) | (2, Truth::Faulty)
         )
+    }
+
+    fn is_live(self) -> bool {
+        self != Truth::Dead
     }
 }
 
@@ -109,7 +117,7 @@ fn step(m: &mut Miner, model: &mut Model, rng: &mut Rng) {
             for _ in 0..=rng.below(3) {
                 let n = model.next_number;
                 model.next_number += 1 + rng.below(2);
-                model.truth.insert(n, Truth::Live);
+                model.truth.insert(n, Truth::Active);
                 if n + 1 < model.next_number {
                     model.truth.insert(n + 1, Truth::Dead);
                 }
@@ -120,7 +128,7 @@ fn step(m: &mut Miner, model: &mut Model, rng: &mut Rng) {
             m.commit(dl, &new, true);
         }
         0..=3 => {
-            let live = model.in_deadline(dl, Truth::Live);
+            let live = model.in_deadline(dl, Truth::Active);
             let chosen = rng.pick(&live, 3);
             if !chosen.is_empty() {
                 m.fault(dl, &chosen);
@@ -135,12 +143,12 @@ fn step(m: &mut Miner, model: &mut Model, rng: &mut Rng) {
             if !chosen.is_empty() {
                 m.recover(dl, &chosen);
                 chosen.iter().for_each(|n| {
-                    model.truth.insert(*n, Truth::Live);
+                    model.truth.insert(*n, Truth::Active);
                 });
             }
         }
         5 => {
-            let mut live = model.in_deadline(dl, Truth::Live);
+            let mut live = model.in_deadline(dl, Truth::Active);
             live.extend(model.in_deadline(dl, Truth::Faulty));
             let chosen = rng.pick(&live, 3);
             if !chosen.is_empty() {
@@ -222,8 +230,8 @@ fn check(m: &Miner, model: &mut Model, rng: &mut Rng) {
             deadline: rng.below(DEADLINES) as i64,
             partition: rng.below(8) as i64,
         });
-        // `validate_sector_status` is `is_satisfied_by` over this status (see the unit tests),
-        // so the exact status is checked once per location rather than once per code.
+        // `validate_sector_status` compares this status with the claimed one (see the unit
+        // tests), so the exact status is checked once per location, and `isLive` beside it.
         for loc in locations {
             let bytes = aux(loc.deadline, loc.partition);
             match sector_status_at(&m.policy, &m.store, &m.st, n, &bytes) {
@@ -233,6 +241,10 @@ fn check(m: &Miner, model: &mut Model, rng: &mut Rng) {
                     ExitCode::USR_NOT_FOUND,
                     "sector {n} at {loc:?}: {e:?}"
                 ),
+            }
+            match m.validate(n, 0, &bytes) {
+                Ok(dead) => assert_eq!(!dead, truth.is_live(), "isLive of {n} at {loc:?}"),
+                Err(e) => assert_eq!(e.exit_code(), ExitCode::USR_NOT_FOUND, "sector {n}"),
             }
         }
     }
@@ -262,7 +274,7 @@ fn run(seeds: std::ops::Range<u64>) {
     assert_eq!(steps, 5_000);
     assert_eq!(
         kinds,
-        BTreeSet::from([Truth::Live, Truth::Faulty, Truth::Dead])
+        BTreeSet::from([Truth::Active, Truth::Faulty, Truth::Dead])
     );
     assert!(
         compacted > 50,

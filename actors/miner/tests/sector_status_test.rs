@@ -12,7 +12,7 @@ use fvm_ipld_encoding::{from_slice, to_vec};
 use fvm_shared::error::ExitCode;
 use sector_status_util::{aux, Miner};
 
-use SectorStatusCode::{Dead, Faulty, Live};
+use SectorStatusCode::{Active, Dead, Faulty};
 
 const DEADLINES: u64 = 48;
 
@@ -78,7 +78,7 @@ fn method_numbers_are_frc42_hashes_of_the_names() {
 #[test]
 fn wire_shapes() {
     assert_eq!(to_vec(&Dead).unwrap(), vec![0x00]);
-    assert_eq!(to_vec(&Live).unwrap(), vec![0x01]);
+    assert_eq!(to_vec(&Active).unwrap(), vec![0x01]);
     assert_eq!(to_vec(&Faulty).unwrap(), vec![0x02]);
     assert_eq!(from_slice::<SectorStatusCode>(&[0x02]).unwrap(), Faulty);
     // An unknown code is a clean decoding error, never a panic.
@@ -87,9 +87,14 @@ fn wire_shapes() {
         e.to_string().contains("invalid sector status code 3"),
         "{e}"
     );
-    let e = SectorStatusCode::try_from(255u8).unwrap_err();
-    assert_eq!(e.exit_code(), ExitCode::USR_ILLEGAL_ARGUMENT);
-    assert_eq!(e.msg(), "invalid sector status code 255");
+    assert_eq!(SectorStatusCode::try_from(255u8), Err(255));
+    // The same in the parameters of ValidateSectorStatus: [10, 3, h'8200 00'].
+    let e = from_slice::<ValidateSectorStatusParams>(&[0x83, 0x0a, 0x03, 0x42, 0x82, 0x00])
+        .unwrap_err();
+    assert!(
+        e.to_string().contains("invalid sector status code 3"),
+        "{e}"
+    );
 
     // [-1, -1] and [3, 1].
     assert_eq!(aux(NO_DEADLINE, NO_PARTITION), vec![0x82, 0x20, 0x20]);
@@ -105,7 +110,7 @@ fn wire_shapes() {
     );
     let params = ValidateSectorStatusParams {
         sector_number: 7,
-        status: 1,
+        status: Active,
         aux_data: aux(0, 2),
     };
     assert_eq!(
@@ -141,7 +146,7 @@ fn wire_shapes() {
 #[test]
 fn shapes_match_the_network_v18_types() {
     let ret = GenerateSectorStatusInfoReturn::new(
-        Live,
+        Active,
         &SectorLocation {
             deadline: 47,
             partition: 2999,
@@ -157,7 +162,7 @@ fn shapes_match_the_network_v18_types() {
 
     let params = ValidateSectorStatusParams {
         sector_number: 1 << 40,
-        status: 2,
+        status: Faulty,
         aux_data: aux(NO_DEADLINE, NO_PARTITION),
     };
     let bytes = to_vec(&params).unwrap();
@@ -189,13 +194,13 @@ fn generate_reports_the_most_specific_status_and_location() {
         deadline: 3,
         partition: p,
     };
-    assert_eq!(m.generate(10).unwrap(), (Live, at(0)));
+    assert_eq!(m.generate(10).unwrap(), (Active, at(0)));
     assert_eq!(m.generate(11).unwrap(), (Faulty, at(0)));
     assert_eq!(m.generate(12).unwrap(), (Dead, at(0)));
     assert_eq!(m.generate(13).unwrap(), (Dead, at(0)));
-    assert_eq!(m.generate(14).unwrap(), (Live, at(1)));
+    assert_eq!(m.generate(14).unwrap(), (Active, at(1)));
     // Not yet proven by a Window PoSt, but proven at commitment: live.
-    assert_eq!(m.generate(15).unwrap(), (Live, at(1)));
+    assert_eq!(m.generate(15).unwrap(), (Active, at(1)));
     // Never proven (allocated or pre-committed only), or never allocated.
     assert_eq!(m.generate(20).unwrap(), (Dead, SectorLocation::NONE));
     assert_eq!(m.generate(0).unwrap(), (Dead, SectorLocation::NONE));
@@ -256,7 +261,7 @@ fn compacted_terminated_sector_is_dead_in_no_partition() {
         deadline: 5,
         partition: 1,
     };
-    assert_eq!(m.generate(2).unwrap(), (Live, moved));
+    assert_eq!(m.generate(2).unwrap(), (Active, moved));
     assert!(m.validate(1, 0, &aux(NO_DEADLINE, NO_PARTITION)).unwrap());
     // The old location of the dead sector now holds other sectors: stale, never "live".
     assert_eq!(code(m.validate(1, 0, &stale)), ExitCode::USR_NOT_FOUND);
@@ -268,10 +273,10 @@ fn compacted_terminated_sector_is_dead_in_no_partition() {
 #[test]
 fn validate_table_at_the_generated_location() {
     let m = miner();
-    // (sector, [Dead, Live, Faulty] expected)
+    // (sector, [Dead, Active, Faulty] expected): exactly one holds.
     let rows = [
         (10, [false, true, false]),
-        (11, [false, true, true]),
+        (11, [false, false, true]),
         (12, [true, false, false]),
         (13, [true, false, false]),
         (15, [false, true, false]),
@@ -307,16 +312,6 @@ fn validate_at_no_location() {
                 format!("sector {sector} is in a partition: location SectorLocation {{ deadline: -1, partition: -1 }} is stale")
             );
         }
-    }
-}
-
-#[test]
-fn validate_rejects_unknown_status_codes() {
-    let m = miner();
-    for status in [3u8, 4, 255] {
-        let r = m.validate(10, status, &aux(3, 0));
-        assert_eq!(code(r.clone()), ExitCode::USR_ILLEGAL_ARGUMENT);
-        assert_eq!(err_msg(r), format!("invalid sector status code {status}"));
     }
 }
 
@@ -417,16 +412,16 @@ fn validate_reports_stale_or_forged_locations_as_not_found() {
 }
 
 #[test]
-fn faults_and_recoveries_change_only_the_refinement() {
+fn faults_and_recoveries_move_between_active_and_faulty() {
     let mut m = miner();
     let at = aux(3, 0);
     m.recover(3, &[11]);
-    assert_eq!(m.generate(11).unwrap().0, Live);
+    assert_eq!(m.generate(11).unwrap().0, Active);
     let got: Vec<bool> = (0..3u8).map(|s| m.validate(11, s, &at).unwrap()).collect();
     assert_eq!(got, [false, true, false]);
     m.fault(3, &[10]);
     let got: Vec<bool> = (0..3u8).map(|s| m.validate(10, s, &at).unwrap()).collect();
-    assert_eq!(got, [false, true, true]);
+    assert_eq!(got, [false, false, true]);
     // A faulty sector that is then terminated is dead.
     m.terminate(3, &[10], 70);
     let got: Vec<bool> = (0..3u8).map(|s| m.validate(10, s, &at).unwrap()).collect();

@@ -11,7 +11,8 @@ use std::process::ExitCode;
 use anyhow::{ensure, Context};
 use fil_actor_miner::{
     GenerateSectorStatusInfoParams, GenerateSectorStatusInfoReturn, SectorLocation,
-    ValidateSectorStatusParams, GENERATE_SECTOR_STATUS_INFO_METHOD, VALIDATE_SECTOR_STATUS_METHOD,
+    SectorStatusCode, ValidateSectorStatusParams, GENERATE_SECTOR_STATUS_INFO_METHOD,
+    VALIDATE_SECTOR_STATUS_METHOD,
 };
 use fil_actors_integration_tests::miner::{create_miner, precommit_and_let_expire};
 use fil_actors_integration_tests::sectors::install_sectors;
@@ -64,12 +65,12 @@ fn run() -> anyhow::Result<()> {
                 &Msg::new(owner, m.miner, VALIDATE_SECTOR_STATUS_METHOD).params(
                     &ValidateSectorStatusParams {
                         sector_number: sector,
-                        status: 1,
+                        status: SectorStatusCode::Active,
                         aux_data,
                     },
                 )?,
             )?;
-            ensure!(r.ret_as::<bool>()?, "sector {sector} validates as live");
+            ensure!(r.ret_as::<bool>()?, "sector {sector} validates as active");
             gas(&r)
         };
         let first = validate(&mut vm, 1, 0)?;
@@ -82,7 +83,10 @@ fn run() -> anyhow::Result<()> {
             )?,
         )?;
         let generated: GenerateSectorStatusInfoReturn = r.ret_as()?;
-        ensure!(generated.status as u8 == 1, "sector {sectors} is live");
+        ensure!(
+            generated.status == SectorStatusCode::Active,
+            "sector {sectors} is active"
+        );
         println!(
             "| {partitions} | {sectors} | {first} | {last} | {} |",
             gas(&r)?

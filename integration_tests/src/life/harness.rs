@@ -33,7 +33,7 @@ use serde::Serialize;
 use test_vm::{actor_state, balance, chain, MessageResult, Msg, StoreRef, VM};
 
 use crate::miner::{apply_ok, worker_message, MinerAddrs};
-use crate::post::window_post_params;
+use crate::post::{next_window, window_post_params};
 use crate::sector_status::{Answer, Relayed, StatusRead, StatusReader};
 
 /// Carries the direct-data piece; extended later.
@@ -85,13 +85,23 @@ pub struct GasUse {
 pub struct LifeOutcome {
     pub steps: Vec<Step>,
     pub gas: Vec<GasUse>,
+    /// Every state the life wrote for the actors it touches, in order, each once.
+    pub states: Vec<WrittenState>,
+}
+
+/// A state an actor held after a message or a cron tick, and the epoch it was first seen.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WrittenState {
+    pub actor: ActorID,
+    pub head: Cid,
+    pub epoch: ChainEpoch,
 }
 
 /// What a status read of a sector must answer.
 #[derive(Clone, Copy, Debug)]
 pub(super) enum Expect {
     Dead,
-    Live(ChainEpoch),
+    Active(ChainEpoch),
     Faulty(ChainEpoch),
 }
 
@@ -205,6 +215,9 @@ pub(super) struct Life<'v> {
     /// The current step's exit codes and events, until the step is finished.
     pub(super) codes: Vec<ExitCode>,
     pub(super) events: Vec<StampedEvent>,
+    /// The actors whose states are recorded, and what they held so far.
+    pub(super) watched: Vec<ActorID>,
+    pub(super) states: Vec<WrittenState>,
 }
 
 impl Life<'_> {
@@ -229,9 +242,30 @@ impl Life<'_> {
         self.note_gas(method_name(r.method()), &r.message);
     }
 
-    pub(super) fn note(&mut self, r: &MessageResult) {
+    pub(super) fn note(&mut self, r: &MessageResult) -> anyhow::Result<()> {
         self.codes.push(r.code);
         self.events.extend(r.events.iter().cloned());
+        self.record_states()
+    }
+
+    /// Records each watched actor's state head when it has changed since last seen.
+    pub(super) fn record_states(&mut self) -> anyhow::Result<()> {
+        for &actor in &self.watched {
+            let head = self
+                .vm
+                .actor(actor)?
+                .ok_or_else(|| anyhow::anyhow!("actor {actor} vanished"))?
+                .state;
+            let last = self.states.iter().rev().find(|s| s.actor == actor);
+            if last.map(|s| s.head) != Some(head) {
+                self.states.push(WrittenState {
+                    actor,
+                    head,
+                    epoch: self.vm.epoch(),
+                });
+            }
+        }
+        Ok(())
     }
 
     /// The worker calls `method`, which must succeed.
@@ -242,7 +276,7 @@ impl Life<'_> {
     ) -> anyhow::Result<MessageResult> {
         let r = apply_ok(self.vm, &worker_message(&self.m, method, params)?)?;
         self.note_gas(format!("{method:?}"), &r);
-        self.note(&r);
+        self.note(&r)?;
         Ok(r)
     }
 
@@ -271,8 +305,7 @@ impl Life<'_> {
             &tick.events,
             &self.stamped(expected),
         )?;
-        self.note(&tick);
-        Ok(())
+        self.note(&tick)
     }
 
     pub(super) fn state(&self) -> anyhow::Result<MinerState> {
@@ -338,14 +371,15 @@ impl Life<'_> {
                     [Ok(true), Ok(false), Ok(false)],
                     Err(ExitCode::USR_FORBIDDEN),
                 ),
-                Expect::Live(e) => (
-                    SectorStatusCode::Live,
+                // FIP-0112: exactly one code holds; a faulty sector is live but not active.
+                Expect::Active(e) => (
+                    SectorStatusCode::Active,
                     [Ok(false), Ok(true), Ok(false)],
                     Ok(e),
                 ),
                 Expect::Faulty(e) => (
                     SectorStatusCode::Faulty,
-                    [Ok(false), Ok(true), Ok(true)],
+                    [Ok(false), Ok(false), Ok(true)],
                     Ok(e),
                 ),
             };
@@ -403,15 +437,7 @@ impl Life<'_> {
 
     /// The next window of deadline `d` that has not closed.
     pub(super) fn next_window(&self, d: u64) -> anyhow::Result<DeadlineInfo> {
-        let st = self.state()?;
-        let epoch = self.vm.epoch();
-        Ok(DeadlineInfo::new(
-            &self.policy,
-            st.current_proving_period_start(&self.policy, epoch),
-            d,
-            epoch,
-        )
-        .next_not_elapsed())
+        next_window(self.vm, &self.m, d)
     }
 
     /// Proves deadline `d` at the last epoch of its next window (the power claim must then

@@ -1,7 +1,9 @@
 //! `fil_test_actor_relay`: a user actor for tests, deployed outside the bundle's manifest so that
-//! the FVM treats it as any contract. `Relay` (method 2) forwards one call, with its value, and
-//! returns the callee's exit code and return block instead of aborting on failure, so a test can
-//! see exactly what a contract would. Its state is empty.
+//! the FVM treats it as any contract. `Relay` (method 2) forwards one call shaped as a Solidity
+//! contract's read of the miner through the `call_actor_id` precompile: read-only, no value,
+//! parameters in the CBOR codec (0x51). It returns the callee's exit code and return block
+//! instead of aborting on failure, so a test can see exactly what a contract would. Its state is
+//! empty.
 
 use fil_actors_runtime::runtime::Runtime;
 use fil_actors_runtime::{actor_dispatch, ActorCode, ActorError};
@@ -13,6 +15,7 @@ use fvm_shared::econ::TokenAmount;
 use fvm_shared::sys::SendFlags;
 use fvm_shared::MethodNum;
 use num_derive::FromPrimitive;
+use num_traits::Zero;
 
 fil_actors_runtime::wasm_trampoline!(Actor);
 
@@ -28,7 +31,6 @@ pub struct RelayParams {
     pub to: Address,
     pub method: MethodNum,
     pub params: RawBytes,
-    pub value: TokenAmount,
 }
 
 /// What the callee answered: its exit code and its return block's bytes (empty for none).
@@ -47,7 +49,7 @@ impl Actor {
             None
         } else {
             Some(IpldBlock {
-                codec: fvm_ipld_encoding::DAG_CBOR,
+                codec: fvm_ipld_encoding::CBOR,
                 data: params.params.to_vec(),
             })
         };
@@ -56,9 +58,9 @@ impl Actor {
                 &params.to,
                 params.method,
                 args,
-                params.value,
+                TokenAmount::zero(),
                 None,
-                SendFlags::default(),
+                SendFlags::READ_ONLY,
             )
             .map_err(ActorError::from)?;
         Ok(RelayReturn {

@@ -200,9 +200,10 @@ impl NativeVM {
             return Ok(Ok(()));
         }
         let ctx = InvocationCtx::new(self, top, from, to, value.clone(), read_only);
-        let (code, ret) = registry::dispatch(&ctx, &actor.code, method, params)?;
+        let (code, ret, message) = registry::dispatch(&ctx, &actor.code, method, params)?;
         trace.code = code;
         trace.ret = ret;
+        trace.message = message;
         trace.subinvocations = ctx.into_subinvocations();
         Ok(Ok(()))
     }
@@ -310,6 +311,15 @@ impl VM for NativeVM {
             Some(ErrorNumber::NotFound) => ExitCode::SYS_INVALID_RECEIVER,
             Some(_) => ExitCode::SYS_ASSERTION_FAILED,
         };
+        // Like the FVM's backtrace: the abort messages of the failed calls, outermost first.
+        let failure = (!code.is_success()).then(|| {
+            trace
+                .flatten()
+                .iter()
+                .filter_map(|t| t.message.as_ref().map(|m| format!("{} ({})", m, t.code)))
+                .collect::<Vec<_>>()
+                .join("\n")
+        });
         Ok(MessageResult {
             code,
             ret: trace.ret.clone(),
@@ -318,7 +328,7 @@ impl VM for NativeVM {
             gas_charges: BTreeMap::new(),
             event_gas: vec![],
             trace,
-            failure: None,
+            failure,
         })
     }
 

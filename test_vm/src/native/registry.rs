@@ -44,12 +44,15 @@ fn native(typ: Type) -> Option<(Invoker, &'static str)> {
 }
 
 /// Runs `method` of the actor with `code`; returns its exit code and return block.
+/// A call's exit code, return block and abort message.
+pub(super) type Dispatched = (ExitCode, Option<IpldBlock>, Option<String>);
+
 pub(super) fn dispatch(
     rt: &InvocationCtx,
     code: &Cid,
     method: MethodNum,
     params: Option<IpldBlock>,
-) -> anyhow::Result<(ExitCode, Option<IpldBlock>)> {
+) -> anyhow::Result<Dispatched> {
     let bundle = bundle()?;
     let invoker: Invoker = if *code == relay_code() {
         invoke::<fil_test_actor_relay::Actor>
@@ -61,7 +64,7 @@ pub(super) fn dispatch(
         };
         // The placeholder and the stand-ins reject every message.
         if typ == Type::Placeholder || !bundle.is_implemented(typ) {
-            return Ok((ExitCode::USR_UNHANDLED_MESSAGE, None));
+            return Ok((ExitCode::USR_UNHANDLED_MESSAGE, None, None));
         }
         let Some((invoker, _)) = native(typ) else {
             return Err(anyhow::anyhow!(
@@ -76,8 +79,19 @@ pub(super) fn dispatch(
         return Err(fatal);
     }
     Ok(match result {
-        Err(mut e) => (abort_exit_code(e.exit_code()), e.take_data()),
-        Ok(_) if !rt.caller_validated() => (ExitCode::USR_ASSERTION_FAILED, None),
-        Ok(ret) => (ExitCode::OK, ret),
+        Err(mut e) => {
+            let data = e.take_data();
+            (
+                abort_exit_code(e.exit_code()),
+                data,
+                Some(e.msg().to_string()),
+            )
+        }
+        Ok(_) if !rt.caller_validated() => (
+            ExitCode::USR_ASSERTION_FAILED,
+            None,
+            Some("the actor validated no caller".to_string()),
+        ),
+        Ok(ret) => (ExitCode::OK, ret, None),
     })
 }

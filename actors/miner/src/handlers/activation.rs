@@ -23,10 +23,10 @@ use super::seal_proofs::{
 };
 use super::{controlling_addresses, notify_pledge_changed};
 use crate::{
-    daily_proof_fee, emit, max_prove_commit_duration, qa_power_for_weight, Actor,
-    CheckSectorProvenParams, MinerInfo, ProveCommitSectors3Params, ProveCommitSectors3Return,
-    SectorActivationManifest, SectorOnChainInfo, SectorOnChainInfoFlags,
-    SectorPreCommitOnChainInfo, State, MAX_SECTOR_NUMBER,
+    check_sector_number, daily_proof_fee, emit, max_prove_commit_duration, qa_power_for_weight,
+    Actor, CheckSectorProvenParams, MinerInfo, ProveCommitSectors3Params,
+    ProveCommitSectors3Return, SectorActivationManifest, SectorOnChainInfo, SectorOnChainInfoFlags,
+    SectorPreCommitOnChainInfo, State,
 };
 
 impl Actor {
@@ -45,6 +45,9 @@ impl Actor {
         let miner = miner_id(rt)?;
         let info = state.get_info(store)?;
         rt.validate_immediate_caller_is(&controlling_addresses(&info))?;
+        for activation in &params.sector_activations {
+            check_sector_number(activation.sector_number)?;
+        }
 
         let precommits = state
             .get_precommitted_sectors(
@@ -205,10 +208,7 @@ impl Actor {
         params: CheckSectorProvenParams,
     ) -> Result<(), ActorError> {
         rt.validate_immediate_caller_accept_any()?;
-        if params.sector_number > MAX_SECTOR_NUMBER {
-            return Err(actor_error!(illegal_argument;
-                "sector number {} out of range", params.sector_number));
-        }
+        check_sector_number(params.sector_number)?;
         let state: State = rt.state()?;
         match state.get_sector(rt.store(), params.sector_number) {
             Err(e) => Err(actor_error!(illegal_state;
@@ -300,8 +300,9 @@ pub(crate) fn activate_new_sector_infos(
     let total_pledge = rt.transaction(|state: &mut State, rt| {
         let policy = rt.policy();
         let store = rt.store();
-        // FIP-0067: counted before the first sector activated at or after the start joins.
-        state.initialize_old_sector_counters(policy, store, activation)?;
+        // FIP-0067: the census begins before the first sector activated at or after the start
+        // joins, so it never counts one.
+        state.begin_old_sector_census(policy, activation);
         let mut new_sectors = Vec::with_capacity(precommits.len());
         let mut sector_numbers = Vec::with_capacity(precommits.len());
         let mut deposit_to_unlock = TokenAmount::zero();

@@ -21,11 +21,11 @@ use super::{
     notify_pledge_changed, validate_expiration,
 };
 use crate::{
-    can_prove_commit_ni_seal_proof, daily_proof_fee, deadline_is_mutable, emit, is_sealed_sector,
-    raw_power_for_sector, Actor, CollisionPolicy, CompactCommD, DealWeight,
+    can_prove_commit_ni_seal_proof, check_sector_number, daily_proof_fee, deadline_is_mutable,
+    emit, is_sealed_sector, raw_power_for_sector, Actor, CollisionPolicy, CompactCommD, DealWeight,
     ProveCommitSectorsNIParams, ProveCommitSectorsNIReturn, SectorNIActivationInfo,
     SectorOnChainInfo, SectorOnChainInfoFlags, State, MAX_AGGREGATED_SECTORS_NI,
-    MAX_PROVE_COMMIT_NI_RANDOMNESS_LOOKBACK, MAX_SECTOR_NUMBER, MIN_AGGREGATED_SECTORS_NI,
+    MAX_PROVE_COMMIT_NI_RANDOMNESS_LOOKBACK, MIN_AGGREGATED_SECTORS_NI,
 };
 
 /// The interactive randomness of a non-interactive proof: a fixed value, as the proofs expect.
@@ -127,8 +127,9 @@ impl Actor {
         let total_pledge = &pledge * BigInt::from(new_sectors.len());
 
         let (needs_cron, fee_to_burn, state) = rt.transaction(|state: &mut State, rt| {
-            // FIP-0067: counted before the first sector activated at or after the start joins.
-            state.initialize_old_sector_counters(rt.policy(), store, rt.curr_epoch())?;
+            // FIP-0067: the census begins before the first sector activated at or after the
+            // start joins, so it never counts one.
+            state.begin_old_sector_census(rt.policy(), rt.curr_epoch());
             let unlocked = state.get_unlocked_balance(&rt.current_balance())?;
             if unlocked < total_pledge {
                 return Err(actor_error!(insufficient_funds;
@@ -194,13 +195,13 @@ fn validate_ni_sectors(
     let mut inputs = Vec::with_capacity(sectors.len());
     let mut sector_numbers = BitField::new();
     for (i, sector) in sectors.iter().enumerate() {
+        check_sector_number(sector.sector_number)?;
         if sector_numbers.get(sector.sector_number) {
             return Err(actor_error!(illegal_argument;
                 "duplicate sector number {}", sector.sector_number));
         }
-        let mut valid = sector.sector_number <= MAX_SECTOR_NUMBER;
         sector_numbers.set(sector.sector_number);
-        valid &= validate_expiration(
+        let mut valid = validate_expiration(
             policy,
             curr_epoch,
             curr_epoch,

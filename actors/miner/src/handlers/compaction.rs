@@ -5,12 +5,11 @@
 
 use fil_actors_runtime::runtime::Runtime;
 use fil_actors_runtime::{actor_error, ActorContext, ActorError};
-use fvm_shared::sector::SectorNumber;
 
 use super::controlling_addresses;
 use crate::{
-    deadline_available_for_compaction, load_partitions_sectors_max, Actor, CollisionPolicy,
-    CompactPartitionsParams, CompactSectorNumbersParams, Sectors, State, MAX_SECTOR_NUMBER,
+    check_sector_numbers, deadline_available_for_compaction, load_partitions_sectors_max, Actor,
+    CollisionPolicy, CompactPartitionsParams, CompactSectorNumbersParams, Sectors, State,
 };
 
 impl Actor {
@@ -88,13 +87,10 @@ impl Actor {
         params: CompactSectorNumbersParams,
     ) -> Result<(), ActorError> {
         let mask = params.mask_sector_numbers;
-        let last: SectorNumber = mask
-            .last()
-            .ok_or_else(|| actor_error!(illegal_argument; "invalid mask bitfield"))?;
-        if last > MAX_SECTOR_NUMBER {
-            return Err(actor_error!(illegal_argument;
-                "masked sector number {} exceeded max sector number", last));
+        if mask.is_empty() {
+            return Err(actor_error!(illegal_argument; "invalid mask bitfield"));
         }
+        check_sector_numbers(&mask)?;
         rt.transaction(|state: &mut State, rt| {
             let info = state.get_info(rt.store())?;
             rt.validate_immediate_caller_is(&controlling_addresses(&info))?;

@@ -71,7 +71,7 @@ impl Actor {
         let mut state = State::new(policy, store, info_cid, period_start, deadline_idx)?;
         state.add_locked_funds(store, current_epoch, &deposit, &REWARD_VESTING_SPEC)?;
         // FIP-0067: a miner created once the timeline has started has no old sectors: [0, 0].
-        state.initialize_old_sector_counters(policy, store, current_epoch)?;
+        state.set_counters_of_new_miner(policy, current_epoch);
         rt.create(&state)
     }
 }

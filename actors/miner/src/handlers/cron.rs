@@ -20,6 +20,7 @@ use crate::{
     daily_proof_fee_payable, expected_reward_for_power, pledge_penalty_for_continued_fault, Actor,
     CronEventPayload, DeferredCronEventParams, PowerPair, State,
     CRON_EVENT_PROCESS_EARLY_TERMINATIONS, CRON_EVENT_PROVING_DEADLINE,
+    OLD_SECTOR_CENSUS_BLOCKS_PER_CRON,
 };
 
 impl Actor {
@@ -65,7 +66,7 @@ struct DeadlineFees {
     precommit_deposit: TokenAmount,
     faulty_sectors: u64,
     continued_fault: TokenAmount,
-    live_sectors: u64,
+    fee_paying_sectors: u64,
     daily_fee: TokenAmount,
     daily_fee_capped: bool,
 }
@@ -87,7 +88,7 @@ impl DeadlineFees {
             rt,
             FeeApplied::new(FeeType::DailyProof, self.daily_fee)
                 .deadline(self.deadline)
-                .sectors(self.live_sectors)
+                .sectors(self.fee_paying_sectors)
                 .limit_applied(self.daily_fee_capped),
         )
     }
@@ -109,8 +110,10 @@ fn handle_proving_deadline(
     let (state, fees) = rt.transaction(|state: &mut State, rt| {
         let policy = rt.policy();
         let store = rt.store();
-        // FIP-0067: the counters exist before this deadline's expirations and terminations.
-        state.initialize_old_sector_counters(policy, store, curr_epoch)?;
+        // FIP-0067: the census of old sectors begins before this deadline's expirations and
+        // terminations, and counts on by a bounded slice each deadline until it is complete.
+        state.begin_old_sector_census(policy, curr_epoch);
+        state.advance_old_sector_census(policy, store, Some(OLD_SECTOR_CENSUS_BLOCKS_PER_CRON))?;
         let mut info = state.get_info(store)?;
         process_pending_worker(rt, state, &mut info)?;
 
@@ -169,7 +172,7 @@ fn handle_proving_deadline(
             precommit_deposit: deposit_to_burn,
             faulty_sectors: result.previously_faulty_sectors,
             continued_fault,
-            live_sectors: result.live_sectors,
+            fee_paying_sectors: result.fee_paying_sectors,
             daily_fee,
             daily_fee_capped,
         };

@@ -26,9 +26,10 @@ use super::{
 };
 use crate::ext::verifreg::{self, ClaimID};
 use crate::{
-    check_old_sector_extension, daily_proof_fee, daily_proof_fee_adjust, qa_power_for_sector,
-    qa_power_for_weight, Actor, ExpirationExtension2, ExtendSectorExpiration2Params, PowerPair,
-    SectorOnChainInfo, SectorOnChainInfoFlags, Sectors, State, FIP_0100_GRACE_PERIOD_END_VERSION,
+    check_old_sector_extension, check_sector_number, check_sector_numbers, daily_proof_fee,
+    daily_proof_fee_adjust, qa_power_for_sector, qa_power_for_weight, Actor, ExpirationExtension2,
+    ExtendSectorExpiration2Params, PowerPair, SectorOnChainInfo, SectorOnChainInfoFlags, Sectors,
+    State, FIP_0100_GRACE_PERIOD_END_VERSION,
 };
 
 /// Verified space of a sector's claims, in bytes, as its declaration accounts for it.
@@ -195,11 +196,11 @@ fn validate_extension_declarations(
             return Err(actor_error!(illegal_argument;
                 "deadline {} not in range 0..{}", decl.deadline, policy.wpost_period_deadlines));
         }
+        check_sector_numbers(&decl.sectors)?;
         let mut sectors = decl.sectors;
         for sc in &decl.sectors_with_claims {
-            sectors.try_set(sc.sector_number).map_err(|e| {
-                actor_error!(illegal_argument; "invalid sector number {}: {}", sc.sector_number, e)
-            })?;
+            check_sector_number(sc.sector_number)?;
+            sectors.set(sc.sector_number);
             let claim_ids: Vec<ClaimID> = sc
                 .maintain_claims
                 .iter()

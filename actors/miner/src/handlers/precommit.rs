@@ -19,10 +19,10 @@ use super::{
     request_current_epoch_block_reward, request_current_total_power, validate_expiration,
 };
 use crate::{
-    can_pre_commit_seal_proof, emit, ext, is_sealed_sector, max_prove_commit_duration,
-    pre_commit_deposit_for_power, qa_power_max, sector_deals_max, Actor, CollisionPolicy,
-    PreCommitSectorBatchParams2, SectorPreCommitInfo, SectorPreCommitOnChainInfo, State,
-    MAX_SECTOR_NUMBER,
+    can_pre_commit_seal_proof, check_sector_number, emit, ext, is_sealed_sector,
+    max_prove_commit_duration, pre_commit_deposit_for_power, qa_power_max, sector_deals_max, Actor,
+    CollisionPolicy, PreCommitSectorBatchParams2, SectorPreCommitInfo, SectorPreCommitOnChainInfo,
+    State,
 };
 
 impl Actor {
@@ -155,6 +155,7 @@ fn check_precommits(
     let challenge_earliest = curr_epoch - policy.max_pre_commit_randomness_lookback;
     let mut sector_numbers = BitField::new();
     for precommit in sectors {
+        check_sector_number(precommit.sector_number)?;
         if sector_numbers.get(precommit.sector_number) {
             return Err(actor_error!(illegal_argument;
                 "duplicate sector number {}", precommit.sector_number));
@@ -163,10 +164,6 @@ fn check_precommits(
         if !can_pre_commit_seal_proof(policy, precommit.seal_proof) {
             return Err(actor_error!(illegal_argument;
                 "unsupported seal proof type {}", i64::from(precommit.seal_proof)));
-        }
-        if precommit.sector_number > MAX_SECTOR_NUMBER {
-            return Err(actor_error!(illegal_argument;
-                "sector number {} out of range 0..(2^63-1)", precommit.sector_number));
         }
         if !is_sealed_sector(&precommit.sealed_cid) {
             return Err(actor_error!(illegal_argument;

@@ -21,10 +21,10 @@ use super::activation_data::{
 use super::notifications::{notify_data_consumers, ActivationNotifications};
 use super::{controlling_addresses, notify_pledge_changed, request_update_power};
 use crate::{
-    daily_proof_fee, daily_proof_fee_adjust, deadline_is_mutable, emit, is_sealed_sector,
-    qa_power_for_weight, Actor, CompactCommD, PowerPair, ProveReplicaUpdates3Params,
-    ProveReplicaUpdates3Return, SectorOnChainInfo, SectorOnChainInfoFlags, SectorUpdateManifest,
-    Sectors, State,
+    check_sector_number, daily_proof_fee, daily_proof_fee_adjust, deadline_is_mutable, emit,
+    is_sealed_sector, qa_power_for_weight, Actor, CompactCommD, PowerPair,
+    ProveReplicaUpdates3Params, ProveReplicaUpdates3Return, SectorOnChainInfo,
+    SectorOnChainInfoFlags, SectorUpdateManifest, Sectors, State,
 };
 
 impl Actor {
@@ -41,6 +41,9 @@ impl Actor {
         let info = state.get_info(store)?;
         rt.validate_immediate_caller_is(&controlling_addresses(&info))?;
         check_proof_params(&params)?;
+        for update in &params.sector_updates {
+            check_sector_number(update.sector)?;
+        }
 
         let sectors = Sectors::load(store, &state.sectors)?;
         let sector_infos = params

@@ -61,8 +61,8 @@ impl Actor {
             let store = rt.store();
             let policy = rt.policy();
             let curr_epoch = rt.curr_epoch();
-            // FIP-0067: the counters exist before any termination they must count.
-            state.initialize_old_sector_counters(policy, store, curr_epoch)?;
+            // FIP-0067: the census of old sectors begins before any termination it must count.
+            state.begin_old_sector_census(policy, curr_epoch);
             let mut deadlines = state.load_deadlines(store)?;
             let sectors = Sectors::load(store, &state.sectors)?;
             let mut power_delta = PowerPair::zero();

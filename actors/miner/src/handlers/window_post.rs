@@ -19,10 +19,10 @@ use super::{
 };
 use crate::emit::{self, FeeApplied, FeeType};
 use crate::{
-    deadline_available_for_optimistic_post_dispute, load_partitions_sectors_max,
-    pledge_penalty_for_invalid_windowpost, reward_for_disputed_window_post, Actor, DeadlineInfo,
-    DisputeWindowedPoStParams, SectorOnChainInfo, Sectors, State, SubmitWindowedPoStParams,
-    POSTED_PARTITIONS_MAX,
+    check_sector_numbers, deadline_available_for_optimistic_post_dispute,
+    load_partitions_sectors_max, pledge_penalty_for_invalid_windowpost,
+    reward_for_disputed_window_post, Actor, DeadlineInfo, DisputeWindowedPoStParams,
+    SectorOnChainInfo, Sectors, State, SubmitWindowedPoStParams, POSTED_PARTITIONS_MAX,
 };
 
 impl Actor {
@@ -81,6 +81,9 @@ impl Actor {
             if params.partitions.len() as u64 > partition_limit {
                 return Err(actor_error!(illegal_argument;
                     "too many partitions {}, limit {}", params.partitions.len(), partition_limit));
+            }
+            for partition in &params.partitions {
+                check_sector_numbers(&partition.skipped)?;
             }
 
             // Only fails when cron has not run for a whole period, leaving this deadline's

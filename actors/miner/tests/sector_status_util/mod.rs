@@ -207,6 +207,7 @@ impl Miner {
         status: u8,
         aux: &[u8],
     ) -> Result<bool, ActorError> {
+        let status = SectorStatusCode::try_from(status).expect("FIP-0112 codes are 0, 1 and 2");
         validate_sector_status(&self.policy, &self.store, &self.st, sector, status, aux)
     }
 
