@@ -1,12 +1,13 @@
 //! Helpers shared by the actors: HAMT maps and sets and AMT arrays with the network's
-//! parameters, batch results, invariant-check accumulation, and the Q.128 smoothing math
-//! shared by the reward, power and miner actors.
+//! parameters, batch results, invariant-check accumulation, address resolution, and the Q.128
+//! smoothing math shared by the reward, power and miner actors.
 
 mod array;
 mod batch_return;
 mod map;
 pub mod math;
 mod message_accumulator;
+mod resolve;
 mod set;
 pub mod smoothing;
 
@@ -14,5 +15,6 @@ pub use array::*;
 pub use batch_return::*;
 pub use map::*;
 pub use message_accumulator::*;
+pub use resolve::*;
 pub use set::*;
 pub use smoothing::FilterEstimate;
