@@ -20,7 +20,7 @@ pub const DATACAP_GRANULARITY: u64 = TOKEN_PRECISION;
 /// The allowance `Mint` grants to each named operator over the recipient's datacap: 10^21
 /// whole tokens (more than 800 EiB), effectively unlimited.
 pub fn infinite_allowance() -> TokenAmount {
-    TokenAmount::from_atto(BigInt::from(TOKEN_PRECISION) * BigInt::from(10u64.pow(21)))
+    TokenAmount::from_atto(BigInt::from(TOKEN_PRECISION) * BigInt::from(10u128.pow(21)))
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
