@@ -180,8 +180,7 @@ fn a_recipient_that_rejects_the_mint_undoes_it() {
         VERIFIED_REGISTRY_ACTOR_ID,
         tokens(9),
         RawBytes::default(),
-        None,
-        ExitCode::USR_FORBIDDEN,
+        (None, ExitCode::USR_FORBIDDEN),
     );
     let params = MintParams {
         to: BOB,
@@ -338,8 +337,7 @@ fn a_client_transfers_to_the_governor_and_the_governor_back() {
         id(&ALICE),
         tokens(60),
         data.clone(),
-        registry_answer.clone(),
-        ExitCode::OK,
+        (registry_answer.clone(), ExitCode::OK),
     );
     let ret = transfer(&rt, ALICE, GOVERNOR, tokens(60), data).unwrap();
     rt.verify();
@@ -360,8 +358,7 @@ fn a_client_transfers_to_the_governor_and_the_governor_back() {
         VERIFIED_REGISTRY_ACTOR_ID,
         tokens(25),
         RawBytes::default(),
-        None,
-        ExitCode::OK,
+        (None, ExitCode::OK),
     );
     let ret = transfer(&rt, GOVERNOR, ALICE, tokens(25), RawBytes::default()).unwrap();
     rt.verify();
@@ -429,8 +426,7 @@ fn transfer_failures_change_nothing() {
         id(&ALICE),
         tokens(10),
         RawBytes::default(),
-        None,
-        ExitCode::USR_ILLEGAL_ARGUMENT,
+        (None, ExitCode::USR_ILLEGAL_ARGUMENT),
     );
     expect_abort(
         ExitCode::USR_ILLEGAL_ARGUMENT,
@@ -517,8 +513,7 @@ fn an_operator_transfers_a_clients_datacap_to_the_governor_only() {
         id(&OPERATOR),
         tokens(3),
         RawBytes::default(),
-        None,
-        ExitCode::OK,
+        (None, ExitCode::OK),
     );
     let ret = transfer_from(&rt, BOB, GOVERNOR, tokens(3)).unwrap();
     rt.verify();
@@ -535,8 +530,7 @@ fn an_operator_transfers_a_clients_datacap_to_the_governor_only() {
         id(&OPERATOR),
         tokens(100),
         RawBytes::default(),
-        None,
-        ExitCode::OK,
+        (None, ExitCode::OK),
     );
     let ret = transfer_from(&rt, ALICE, GOVERNOR, tokens(100)).unwrap();
     assert_eq!(ret.allowance, infinite() - tokens(100));

@@ -39,8 +39,7 @@ fn a_populated_state_round_trips_through_the_oracle() {
             id(client),
             tokens(10),
             RawBytes::default(),
-            None,
-            fvm_shared::error::ExitCode::OK,
+            (None, fvm_shared::error::ExitCode::OK),
         );
         let _: TransferReturn = call(
             &rt,

@@ -95,7 +95,7 @@ pub fn caller_governor(rt: &MockRuntime) {
 }
 
 /// The receiver hook the token calls on `to` after moving `amount` from `from` on the word of
-/// `operator`, answered with `exit_code` and `ret`.
+/// `operator`, answered with `ret` and `exit_code`.
 pub fn expect_hook(
     rt: &MockRuntime,
     to: Address,
@@ -103,8 +103,7 @@ pub fn expect_hook(
     operator: ActorID,
     amount: TokenAmount,
     operator_data: RawBytes,
-    ret: Option<IpldBlock>,
-    exit_code: ExitCode,
+    (ret, exit_code): (Option<IpldBlock>, ExitCode),
 ) {
     let payload = FRC46TokenReceived {
         from,
@@ -144,8 +143,7 @@ pub fn mint(
         VERIFIED_REGISTRY_ACTOR_ID,
         amount.clone(),
         RawBytes::default(),
-        None,
-        ExitCode::OK,
+        (None, ExitCode::OK),
     );
     let ret = call(
         rt,
