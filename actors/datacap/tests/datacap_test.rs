@@ -768,3 +768,47 @@ fn malformed_parameters_to_every_method() {
     rt.verify();
     assert_unchanged(&rt, &before);
 }
+
+/// Every method number against ChainSafe's independent v18 table.
+#[test]
+fn method_numbers_are_v18s() {
+    use fil_actor_datacap_state::v18::Method as V18;
+    let pairs = [
+        (Method::Constructor, V18::Constructor as u64),
+        (Method::MintExported, V18::MintExported as u64),
+        (Method::DestroyExported, V18::DestroyExported as u64),
+        (Method::NameExported, V18::NameExported as u64),
+        (Method::SymbolExported, V18::SymbolExported as u64),
+        (Method::GranularityExported, V18::GranularityExported as u64),
+        (Method::TotalSupplyExported, V18::TotalSupplyExported as u64),
+        (Method::BalanceExported, V18::BalanceExported as u64),
+        (Method::TransferExported, V18::TransferExported as u64),
+        (
+            Method::TransferFromExported,
+            V18::TransferFromExported as u64,
+        ),
+        (
+            Method::IncreaseAllowanceExported,
+            V18::IncreaseAllowanceExported as u64,
+        ),
+        (
+            Method::DecreaseAllowanceExported,
+            V18::DecreaseAllowanceExported as u64,
+        ),
+        (
+            Method::RevokeAllowanceExported,
+            V18::RevokeAllowanceExported as u64,
+        ),
+        (Method::BurnExported, V18::BurnExported as u64),
+        (Method::BurnFromExported, V18::BurnFromExported as u64),
+        (Method::AllowanceExported, V18::AllowanceExported as u64),
+    ];
+    for (ours, theirs) in pairs {
+        assert_eq!(ours as u64, theirs, "{:?}", ours);
+    }
+    assert_eq!(
+        infinite(),
+        *fil_actor_datacap_state::v18::INFINITE_ALLOWANCE
+    );
+    assert_eq!(fil_actor_datacap::infinite_allowance(), infinite());
+}
