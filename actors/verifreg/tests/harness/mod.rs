@@ -416,3 +416,82 @@ pub fn extension(provider: Address, claim: u64, term_max: ChainEpoch) -> ClaimEx
         term_max,
     }
 }
+
+/// The claim a provider's claim of `alloc` in `sector` at `now` makes.
+pub fn claim_of(alloc: &Allocation, sector: u64, now: ChainEpoch) -> Claim {
+    Claim {
+        provider: alloc.provider,
+        client: alloc.client,
+        data: alloc.data,
+        size: alloc.size,
+        term_min: alloc.term_min,
+        term_max: alloc.term_max,
+        term_start: now,
+        sector,
+    }
+}
+
+/// The claim of allocation `alloc_id` in one sector, as the miner sends it.
+pub fn sector_claim(
+    sector: u64,
+    expiry: ChainEpoch,
+    claims: &[(u64, &Allocation)],
+) -> fil_actor_verifreg::SectorAllocationClaims {
+    fil_actor_verifreg::SectorAllocationClaims {
+        sector,
+        expiry,
+        claims: claims
+            .iter()
+            .map(|(alloc_id, alloc)| fil_actor_verifreg::AllocationClaim {
+                client: alloc.client,
+                allocation_id: *alloc_id,
+                data: alloc.data,
+                size: alloc.size,
+            })
+            .collect(),
+    }
+}
+
+/// `provider` claims the sectors; the caller sets the expected events and burn.
+pub fn claim_allocations(
+    rt: &MockRuntime,
+    provider: Address,
+    sectors: Vec<fil_actor_verifreg::SectorAllocationClaims>,
+    all_or_nothing: bool,
+) -> Result<fil_actor_verifreg::ClaimAllocationsReturn, ActorError> {
+    caller(rt, Type::Miner, provider);
+    rt.expect_validate_caller_type(vec![Type::Miner]);
+    let params = fil_actor_verifreg::ClaimAllocationsParams {
+        sectors,
+        all_or_nothing,
+    };
+    let ret = call(rt, Method::ClaimAllocations, &params);
+    rt.verify();
+    ret
+}
+
+/// CLIENT allocates one piece of `size` to PROVIDER at the current epoch and PROVIDER claims it
+/// in `sector`, which expires `lifetime` epochs from now. Returns the claim's ID and the claim.
+pub fn allocate_and_claim(
+    rt: &MockRuntime,
+    n: u8,
+    size: u64,
+    sector: u64,
+    lifetime: i64,
+) -> (u64, Claim) {
+    let now = rt.epoch.get();
+    let req = alloc_request(PROVIDER, n, size, now);
+    let ids = allocate(rt, CLIENT, vec![req.clone()]);
+    let alloc = allocation_of(CLIENT, &req);
+    let claim = claim_of(&alloc, sector, now);
+    rt.expect_emitted_event(claim_event("claim", ids[0], &claim));
+    expect_burn(rt, size as i64);
+    claim_allocations(
+        rt,
+        PROVIDER,
+        vec![sector_claim(sector, now + lifetime, &[(ids[0], &alloc)])],
+        false,
+    )
+    .unwrap();
+    (ids[0], claim)
+}
