@@ -5,12 +5,15 @@
 use std::collections::BTreeMap;
 
 use cid::Cid;
-use fil_actors_runtime::{ActorError, Map, Set};
+use fil_actors_runtime::{ActorError, Map};
 use fvm_ipld_blockstore::Blockstore;
 use fvm_shared::clock::ChainEpoch;
 use fvm_shared::deal::DealID;
 
 use crate::State;
+
+/// A set of deal IDs: a HAMT whose values are CBOR null, as v18's sets.
+type DealSet<BS> = Map<BS, DealID, ()>;
 
 /// Epoch to the root of a set of deal IDs.
 pub struct DealOpsByEpoch<BS: Blockstore> {
@@ -29,9 +32,9 @@ impl<BS: Blockstore + Clone> DealOpsByEpoch<BS> {
     }
 
     /// The set of deals queued at `epoch`, if any.
-    fn set_at(&self, store: BS, epoch: ChainEpoch) -> Result<Option<Set<BS, DealID>>, ActorError> {
+    fn set_at(&self, store: BS, epoch: ChainEpoch) -> Result<Option<DealSet<BS>>, ActorError> {
         match self.outer.get(&epoch)? {
-            Some(root) => Ok(Some(Set::load(store, root, "deal ops at epoch")?)),
+            Some(root) => Ok(Some(DealSet::load(store, root, "deal ops at epoch")?)),
             None => Ok(None),
         }
     }
@@ -45,10 +48,10 @@ impl<BS: Blockstore + Clone> DealOpsByEpoch<BS> {
     ) -> Result<(), ActorError> {
         let mut set = match self.set_at(store.clone(), epoch)? {
             Some(set) => set,
-            None => Set::empty(store, "deal ops at epoch"),
+            None => DealSet::empty(store, "deal ops at epoch"),
         };
         for deal in deals {
-            set.put(deal)?;
+            set.set(deal, ())?;
         }
         let root = set.flush()?;
         self.outer.set(&epoch, root)?;
@@ -59,7 +62,7 @@ impl<BS: Blockstore + Clone> DealOpsByEpoch<BS> {
     pub fn deals_at(&self, store: BS, epoch: ChainEpoch) -> Result<Vec<DealID>, ActorError> {
         let mut deals = Vec::new();
         if let Some(set) = self.set_at(store, epoch)? {
-            set.for_each(|deal| {
+            set.for_each(|deal, _| {
                 deals.push(deal);
                 Ok(())
             })?;

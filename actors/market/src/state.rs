@@ -7,7 +7,7 @@
 //! (`provider_sectors.rs`), and deal payments and endings (`settlement.rs`).
 
 use cid::Cid;
-use fil_actors_runtime::{actor_error, ActorError, Array, Map, Set};
+use fil_actors_runtime::{actor_error, ActorError, Array, Map};
 use fvm_ipld_blockstore::Blockstore;
 use fvm_ipld_encoding::tuple::*;
 use fvm_shared::clock::{ChainEpoch, EPOCH_UNDEFINED};
@@ -27,8 +27,9 @@ pub const STATES_AMT_BITWIDTH: u32 = 6;
 pub type DealArray<BS> = Array<BS, DealProposal>;
 /// Deal states by deal ID.
 pub type DealMetaArray<BS> = Array<BS, DealState>;
-/// CIDs of proposals published and not yet activated or timed out.
-pub type PendingProposalsSet<BS> = Set<BS, Cid>;
+/// CIDs of proposals published and not yet activated or timed out. v18's sets are HAMTs whose
+/// values are CBOR null (the unit value), which the runtime's `Set` does not write.
+pub type PendingProposalsSet<BS> = Map<BS, Cid, ()>;
 /// Verified allocation IDs by deal ID, for deals not yet activated.
 pub type PendingAllocationsMap<BS> = Map<BS, DealID, AllocationID>;
 
@@ -218,7 +219,7 @@ impl State {
         store: &BS,
         proposal_cid: &Cid,
     ) -> Result<bool, ActorError> {
-        self.load_pending_deals(store)?.has(proposal_cid)
+        self.load_pending_deals(store)?.contains_key(proposal_cid)
     }
 
     pub fn put_pending_deals<BS: Blockstore>(
@@ -228,7 +229,7 @@ impl State {
     ) -> Result<(), ActorError> {
         let mut set = self.load_pending_deals(store)?;
         for c in proposal_cids {
-            set.put(c)?;
+            set.set(c, ())?;
         }
         self.pending_proposals = set.flush()?;
         Ok(())
@@ -241,7 +242,7 @@ impl State {
         proposal_cid: &Cid,
     ) -> Result<bool, ActorError> {
         let mut set = self.load_pending_deals(store)?;
-        let removed = set.delete(proposal_cid)?;
+        let removed = set.delete(proposal_cid)?.is_some();
         self.pending_proposals = set.flush()?;
         Ok(removed)
     }

@@ -207,7 +207,7 @@ fn check_pending<BS: Blockstore>(
     let mut pending = BTreeSet::new();
     match state.load_pending_deals(store) {
         Ok(set) => acc.require_no_error(
-            set.for_each(|c| {
+            set.for_each(|c, _| {
                 pending.insert(c);
                 Ok(())
             }),

@@ -286,7 +286,7 @@ impl<'bs, BS: Blockstore> ActivationCheck<&'bs BS> {
         // A proposal without a state is pending; anything else is a broken invariant, which
         // still fails only this deal, as in v18.
         let cid = deal_cid(rt, &proposal)?;
-        if !self.pending.has(&cid)? {
+        if !self.pending.contains_key(&cid)? {
             return Ok(Err(
                 actor_error!(illegal_state; "deal {} is not in pending set", cid),
             ));
