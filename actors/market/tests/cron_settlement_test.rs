@@ -250,3 +250,47 @@ fn a_deal_marked_terminated_before_fip_0074_is_ended_by_cron_only() {
     );
     check_state(&rt);
 }
+
+/// Moves cron forward to `last_cron` with deal 1's next visit at `visit`, as ticks at every
+/// epoch in between would leave it (no other deal is queued in between in these tests).
+fn fast_forward_cron(rt: &MockRuntime, last_cron: ChainEpoch, visit: ChainEpoch) {
+    let mut st = state(rt);
+    let mut epochs = vec![];
+    st.load_deal_ops(&rt.store)
+        .unwrap()
+        .for_each(&rt.store, |epoch, _| {
+            epochs.push(epoch);
+            Ok(())
+        })
+        .unwrap();
+    st.remove_deals_by_epoch(&rt.store, &epochs).unwrap();
+    st.put_deals_by_epoch(&rt.store, &[(visit, 1)]).unwrap();
+    st.last_cron = last_cron;
+    rt.replace_state(&st);
+}
+
+#[test]
+fn cron_completes_a_deal_it_pays() {
+    let (rt, deals) = market();
+    // Settled once, the deal is on cron's legacy schedule; its visit after the end completes it.
+    rt.set_epoch(START + 100);
+    expect_burn(&rt, atto(1000));
+    let r = settle(&rt, &[0, 1]).unwrap();
+    assert_eq!(r.settlements, vec![summary(1000, false)]);
+    let end = deals[1].end_epoch;
+    fast_forward_cron(&rt, end, end + 7);
+    rt.set_epoch(end + 7);
+    rt.expect_emitted_event(deal_event("deal-completed", 1, CLIENT, PROVIDER));
+    cron_tick(&rt).unwrap();
+    assert_eq!(deal(&rt, 1), (None, None));
+    assert!(sector_index(&rt, 1000).is_empty());
+    // The client paid exactly the deal's fee; deal 0 (timed out by the settlement) refunded.
+    assert_eq!(
+        balances(&rt, CLIENT),
+        (atto(100_000_000 - 10 * DURATION), atto(0))
+    );
+    assert_eq!(
+        balances(&rt, PROVIDER),
+        (atto(100_000 - 1000 + 10 * DURATION), atto(0))
+    );
+}
