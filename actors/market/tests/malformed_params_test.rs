@@ -88,12 +88,8 @@ fn wrongly_typed_fields_are_serialization_errors() {
     let p = proposal(CLIENT, 2);
     // A label that is neither text nor bytes, a negative piece size, a signature of unknown
     // type, and an extra field in a proposal.
-    let label_int = vec![
-        0x81, // PublishStorageDealsParams
-        0x81, // one deal
-        0x82, // ClientDealProposal
-        0x8b, // DealProposal with 11 fields
-    ];
+    // PublishStorageDealsParams, one deal, a ClientDealProposal; then the proposal's header.
+    let prefix = [0x81, 0x81, 0x82];
     let mut proposal_fields: Vec<Vec<u8>> = vec![
         to_vec(&p.piece_cid).unwrap(),
         to_vec(&p.piece_size).unwrap(),
@@ -109,7 +105,7 @@ fn wrongly_typed_fields_are_serialization_errors() {
     ];
     let signature = to_vec(&signed(p.clone()).client_signature).unwrap();
     let assemble = |fields: &Vec<Vec<u8>>, header: u8, sig: &[u8]| {
-        let mut b = label_int[..3].to_vec();
+        let mut b = prefix.to_vec();
         b.push(header);
         for f in fields {
             b.extend(f);

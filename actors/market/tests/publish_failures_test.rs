@@ -50,6 +50,9 @@ fn assert_refused(rt: &MockRuntime, p: DealProposal, why: &str) {
     assert_eq!(rt.state.get(), before, "{}: {}", why, e.msg());
 }
 
+/// A change that makes a valid proposal invalid.
+type Breaker = Box<dyn Fn(&mut DealProposal)>;
+
 #[test]
 fn every_bound_on_the_terms_is_enforced() {
     // Escrow far beyond any term below, so that only the bound broken can refuse a deal.
@@ -61,7 +64,7 @@ fn every_bound_on_the_terms_is_enforced() {
     let base = proposal(CLIENT, 1);
     let day = 2880;
     let total_fil = TokenAmount::from_whole(2_000_000_000);
-    let cases: Vec<(&str, Box<dyn Fn(&mut DealProposal)>)> = vec![
+    let cases: Vec<(&str, Breaker)> = vec![
         (
             "label of 257 bytes",
             Box::new(|p| p.label = Label::String("x".repeat(257))),
