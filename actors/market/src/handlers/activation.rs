@@ -26,7 +26,7 @@ use fvm_shared::error::ExitCode;
 use fvm_shared::piece::PieceInfo;
 use fvm_shared::sector::{RegisteredSealProof, SectorNumber};
 
-use super::deal_cid;
+use super::{caller_id, deal_cid};
 use crate::ext::miner::{
     PieceReturn, SectorContentChangedParams, SectorContentChangedReturn, SectorReturn,
 };
@@ -220,13 +220,6 @@ impl Actor {
             })
         })
     }
-}
-
-/// The caller of an activation method is a miner, addressed by ID.
-fn caller_id(caller: &Address) -> Result<u64, ActorError> {
-    caller
-        .id()
-        .map_err(|_| actor_error!(illegal_state; "caller {} is not an ID address", caller))
 }
 
 /// The collections an activation reads, loaded once for a whole batch.

@@ -33,6 +33,13 @@ pub(crate) fn serialized_deal_cid(rt: &impl Runtime, bytes: &[u8]) -> Result<Cid
     deal_cid_from_digest(&rt.hash_blake2b(bytes))
 }
 
+/// The ID of a built-in caller (a miner), which the runtime reports as an ID address.
+pub(crate) fn caller_id(caller: &Address) -> Result<ActorID, ActorError> {
+    caller
+        .id()
+        .map_err(|_| actor_error!(illegal_state; "caller {} is not an ID address", caller))
+}
+
 /// A miner's owner, worker and control addresses, as the miner reports them.
 pub(crate) fn request_miner_control_addrs(
     rt: &impl Runtime,

@@ -9,7 +9,7 @@ use fil_actors_runtime::{actor_error, ActorError, Type};
 use fvm_shared::clock::EPOCH_UNDEFINED;
 use fvm_shared::econ::TokenAmount;
 
-use super::{burn, deal_cid};
+use super::{burn, caller_id, deal_cid};
 use crate::{emit, Actor, OnMinerSectorsTerminateParams, State};
 
 impl Actor {
@@ -19,9 +19,7 @@ impl Actor {
     ) -> Result<(), ActorError> {
         rt.validate_immediate_caller_type(std::iter::once(&Type::Miner))?;
         let miner = rt.message().caller();
-        let miner_id = miner
-            .id()
-            .map_err(|_| actor_error!(illegal_state; "caller {} is not an ID address", miner))?;
+        let miner_id = caller_id(&miner)?;
 
         let slashed = rt.transaction(|st: &mut State, rt| {
             // The sectors leave the index whole; a deal state may outlive its entry (a deal
