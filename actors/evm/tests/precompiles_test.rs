@@ -1,6 +1,9 @@
-//! The precompiles reachable on the mock runtime: identity, sha256, ripemd160, and Filecoin's
-//! resolve_address, lookup_delegated_address, call_actor_id (DELEGATECALL only, the read-only
-//! flag, codecs 0 and CBOR, reserved methods) and the disabled 0xfe00..04.
+//! Every precompile on the mock runtime: Ethereum's 0x01..0x09 (ecrecover through the
+//! syscall, hashes, identity, modexp, bn254, blake2f), BLS12-381's 0x0b..0x11, P-256 at 0x100,
+//! and Filecoin's resolve_address, lookup_delegated_address, call_actor_id (DELEGATECALL only,
+//! the read-only flag, codecs 0 and CBOR, reserved methods), the disabled 0xfe00..04 and
+//! get_beacon_randomness. Expected values come from published vectors, independent hashing
+//! (blake2f's example is BLAKE2b-512), or the group laws.
 
 mod common;
 
@@ -195,4 +198,221 @@ fn call_actor_id_refusals() {
     ] {
         assert_eq!(invoke(&rt, &bad).unwrap(), failed());
     }
+}
+
+fn hexw(s: &str) -> Vec<u8> {
+    let v = hex::decode(s).unwrap();
+    let mut w = vec![0u8; 32 - v.len()];
+    w.extend(v);
+    w
+}
+
+#[test]
+fn modexp() {
+    let rt = deploy(&proxy(op::STATICCALL, precompile(0, 5)));
+    let input = |b: u8, e: u8, m: &[u8]| {
+        let mut v = word(1);
+        v.extend(word(1));
+        v.extend(word(m.len() as u64));
+        v.extend([b, e]);
+        v.extend(m);
+        v
+    };
+    // 3^5 = 243 = 34 * 7 + 5.
+    assert_eq!(invoke(&rt, &input(3, 5, &[7])).unwrap(), ok(&[5]));
+    // The result has the modulus' length.
+    assert_eq!(invoke(&rt, &input(3, 5, &[0, 7])).unwrap(), ok(&[0, 5]));
+    // Modulus zero: zero.
+    assert_eq!(invoke(&rt, &input(3, 5, &[0])).unwrap(), ok(&[0]));
+}
+
+/// 2G on bn254, the curve's generator G = (1, 2) doubled.
+fn bn254_2g() -> Vec<u8> {
+    let mut v = hexw("030644e72e131a029b85045b68181585d97816a916871ca8d3c208c16d87cfd3");
+    v.extend(hexw(
+        "15ed738c0e0a7c92e7845f96b2ae9c0a68a6a449e3538fc7ff3ebf7a5a18a2c4",
+    ));
+    v
+}
+
+#[test]
+fn bn254_add_mul_pairing() {
+    let g = [word(1), word(2)].concat();
+    let rt = deploy(&proxy(op::STATICCALL, precompile(0, 6)));
+    assert_eq!(
+        invoke(&rt, &[g.clone(), g.clone()].concat()).unwrap(),
+        ok(&bn254_2g())
+    );
+    // G + infinity = G.
+    assert_eq!(
+        invoke(&rt, &[g.clone(), vec![0; 64]].concat()).unwrap(),
+        ok(&g)
+    );
+    // (1, 3) is not on the curve.
+    let bad = [word(1), word(3)].concat();
+    assert_eq!(invoke(&rt, &[bad, g.clone()].concat()).unwrap(), failed());
+
+    let rt = deploy(&proxy(op::STATICCALL, precompile(0, 7)));
+    assert_eq!(
+        invoke(&rt, &[g.clone(), word(2)].concat()).unwrap(),
+        ok(&bn254_2g())
+    );
+
+    let rt = deploy(&proxy(op::STATICCALL, precompile(0, 8)));
+    // The empty product and a pair of infinities are both 1.
+    assert_eq!(invoke(&rt, &[]).unwrap(), ok(&word(1)));
+    assert_eq!(invoke(&rt, &[0u8; 192]).unwrap(), ok(&word(1)));
+    // Not a multiple of 192 bytes.
+    assert_eq!(invoke(&rt, &[0u8; 191]).unwrap(), failed());
+}
+
+#[test]
+fn blake2f_is_blake2b_compression() {
+    // EIP-152's example: one final block "abc" with BLAKE2b-512's parameters gives the
+    // BLAKE2b-512 digest of "abc".
+    const IV: [u64; 8] = [
+        0x6a09e667f3bcc908,
+        0xbb67ae8584caa73b,
+        0x3c6ef372fe94f82b,
+        0xa54ff53a5f1d36f1,
+        0x510e527fade682d1,
+        0x9b05688c2b3e6c1f,
+        0x1f83d9abfb41bd6b,
+        0x5be0cd19137e2179,
+    ];
+    let mut input = 12u32.to_be_bytes().to_vec();
+    for (i, h) in IV.iter().enumerate() {
+        let h = if i == 0 { h ^ 0x01010040 } else { *h };
+        input.extend(h.to_le_bytes());
+    }
+    let mut m = b"abc".to_vec();
+    m.resize(128, 0);
+    input.extend(m);
+    input.extend(3u64.to_le_bytes());
+    input.extend(0u64.to_le_bytes());
+    input.push(1);
+    assert_eq!(input.len(), 213);
+    let rt = deploy(&proxy(op::STATICCALL, precompile(0, 9)));
+    assert_eq!(
+        invoke(&rt, &input).unwrap(),
+        ok(Code::Blake2b512.digest(b"abc").digest())
+    );
+    // A final flag other than 0 or 1, and a wrong length, fail.
+    let mut bad = input.clone();
+    bad[212] = 2;
+    assert_eq!(invoke(&rt, &bad).unwrap(), failed());
+    assert_eq!(invoke(&rt, &input[..212]).unwrap(), failed());
+}
+
+/// BLS12-381's base field modulus, big-endian.
+const BLS_P: &str = "1a0111ea397fe69a4b1ba7b6434bacd764774b84f38512bf6730d2a0f6b0f6241eabfffeb153ffffb9feffffffffaaab";
+
+/// A field element in EIP-2537's 64-byte encoding.
+fn fp(hex_be: &str) -> Vec<u8> {
+    let v = hex::decode(hex_be).unwrap();
+    let mut w = vec![0u8; 64 - v.len()];
+    w.extend(v);
+    w
+}
+
+fn bls(rt_index: u16, input: &[u8]) -> Vec<u8> {
+    let rt = deploy(&proxy(op::STATICCALL, precompile(0, rt_index)));
+    invoke(&rt, input).unwrap()
+}
+
+#[test]
+fn bls12_381_operations() {
+    use fvm_shared::bigint::BigUint;
+    // A G1 point and a G2 point, from the map-to-curve precompiles.
+    let p_out = bls(0x10, &fp("05"));
+    assert_eq!(p_out.len(), 32 + 128);
+    let p = p_out[32..].to_vec();
+    let q_out = bls(0x11, &[fp("07"), fp("0b")].concat());
+    assert_eq!(q_out.len(), 32 + 256);
+    let q = q_out[32..].to_vec();
+
+    // Identity laws and doubling.
+    assert_eq!(bls(0x0b, &[p.clone(), vec![0; 128]].concat()), ok(&p));
+    let p2 = bls(0x0b, &[p.clone(), p.clone()].concat());
+    assert_eq!(bls(0x0c, &[p.clone(), word(2)].concat()), p2);
+    assert_eq!(bls(0x0d, &[q.clone(), vec![0; 256]].concat()), ok(&q));
+    let q2 = bls(0x0d, &[q.clone(), q.clone()].concat());
+    assert_eq!(bls(0x0e, &[q.clone(), word(2)].concat()), q2);
+
+    // e(P, Q) * e(-P, Q) = 1, with -P = (x, p - y); e(P, Q) alone is not 1.
+    let modulus = BigUint::parse_bytes(BLS_P.as_bytes(), 16).unwrap();
+    let y = BigUint::from_bytes_be(&p[64..128]);
+    let neg_y = (&modulus - y).to_bytes_be();
+    let mut neg_p = p[..64].to_vec();
+    neg_p.extend(fp(&hex::encode(neg_y)));
+    let pairs = [p.clone(), q.clone(), neg_p, q.clone()].concat();
+    assert_eq!(bls(0x0f, &pairs), ok(&word(1)));
+    assert_eq!(bls(0x0f, &[p.clone(), q.clone()].concat()), ok(&word(0)));
+
+    // An element equal to the modulus, nonzero padding, wrong lengths, and empty MSM fail.
+    assert_eq!(bls(0x10, &fp(BLS_P)), failed());
+    let mut padded = fp("05");
+    padded[0] = 1;
+    assert_eq!(bls(0x10, &padded), failed());
+    assert_eq!(bls(0x0b, &[0u8; 255]), failed());
+    assert_eq!(bls(0x0c, &[]), failed());
+    assert_eq!(bls(0x0f, &[]), failed());
+}
+
+#[test]
+fn p256_verify() {
+    use p256::ecdsa::signature::hazmat::PrehashSigner;
+    use p256::ecdsa::{Signature, SigningKey};
+    let key = SigningKey::from_bytes(&[7u8; 32].into()).unwrap();
+    let hash = [0x5au8; 32];
+    let sig: Signature = key.sign_prehash(&hash).unwrap();
+    let point = key.verifying_key().to_encoded_point(false);
+    let mut input = hash.to_vec();
+    input.extend(sig.to_bytes());
+    input.extend(point.x().unwrap());
+    input.extend(point.y().unwrap());
+    let rt = deploy(&proxy(op::STATICCALL, precompile(0, 0x100)));
+    assert_eq!(invoke(&rt, &input).unwrap(), ok(&word(1)));
+    // Another message: empty output, not a failure.
+    input[0] ^= 1;
+    assert_eq!(invoke(&rt, &input).unwrap(), ok(&[]));
+}
+
+#[test]
+fn ecrecover_through_the_syscall() {
+    let rt = deploy(&proxy(op::STATICCALL, precompile(0, 1)));
+    let hash = [0x42u8; 32];
+    let mut input = hash.to_vec();
+    input.extend(word(28));
+    input.extend(word(5));
+    input.extend(word(6));
+    let mut sig = vec![0u8; 65];
+    sig[31] = 5;
+    sig[63] = 6;
+    sig[64] = 1;
+    let mut public_key = [0x11u8; 65];
+    public_key[0] = 4;
+    rt.expect_recover_secp_public_key(ExpectedRecoverSecpPublicKey {
+        hash,
+        signature: sig,
+        result: Ok(public_key),
+    });
+    let digest = Code::Keccak256.digest(&public_key[1..]);
+    let mut expected = vec![0u8; 12];
+    expected.extend(&digest.digest()[12..]);
+    assert_eq!(invoke(&rt, &input).unwrap(), ok(&expected));
+    rt.verify();
+}
+
+#[test]
+fn beacon_randomness_by_epoch() {
+    let rt = deploy(&proxy(op::STATICCALL, precompile(0xfe, 6)));
+    rt.set_epoch(10);
+    rt.beacon_digests.borrow_mut().insert(5, [9u8; 32]);
+    assert_eq!(invoke(&rt, &word(5)).unwrap(), ok(&[9u8; 32]));
+    // A future epoch, one the chain has no entry for, and an epoch beyond i64 fail.
+    rt.beacon_digests.borrow_mut().insert(11, [1u8; 32]);
+    assert_eq!(invoke(&rt, &word(11)).unwrap(), failed());
+    assert_eq!(invoke(&rt, &word(4)).unwrap(), failed());
+    assert_eq!(invoke(&rt, &word(u64::MAX)).unwrap(), failed());
 }

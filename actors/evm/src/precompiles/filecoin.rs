@@ -11,6 +11,9 @@
 //!   (call_actor) or `..., bytes params, uint64 actor_id` (call_actor_id). Output:
 //!   `int256 exit_code, uint64 codec, bytes return_data`, where the exit code is the callee's
 //!   (0 on success) or, negated, the error number of a send the FVM refused.
+//! - `0xfe00..06` get_beacon_randomness (FIP-0095): an epoch (a word) to the 32-byte digest of
+//!   the drand beacon entry at that epoch; an epoch that is not a valid past epoch is invalid
+//!   input.
 
 use fil_actors_runtime::runtime::Runtime;
 use fvm_ipld_encoding::ipld_block::IpldBlock;
@@ -41,6 +44,17 @@ pub fn lookup_delegated_address(rt: &impl Runtime, input: &[u8]) -> PrecompileRe
         .lookup_delegated_address(id)
         .map(|a| a.to_bytes())
         .unwrap_or_default())
+}
+
+pub fn get_beacon_randomness(rt: &impl Runtime, input: &[u8]) -> PrecompileResult {
+    let epoch = Reader::new(input).u64().map_err(invalid)?;
+    let epoch = i64::try_from(epoch).map_err(|_| PrecompileError::InvalidInput)?;
+    if epoch > rt.curr_epoch() {
+        return Err(PrecompileError::InvalidInput);
+    }
+    rt.get_beacon_digest(epoch)
+        .map(|d| d.to_vec())
+        .map_err(|_| PrecompileError::InvalidInput)
 }
 
 /// call_actor (`by_id` false) and call_actor_id (`by_id` true).

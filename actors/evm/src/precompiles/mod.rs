@@ -12,8 +12,11 @@ use crate::calls::CallKind;
 use crate::system::System;
 use crate::types::EthAddress;
 
+mod curves;
 mod ethereum;
 mod filecoin;
+
+use curves::Curve;
 
 /// Why a precompile failed (the contract only sees the failure).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,13 +65,18 @@ enum Precompile {
     Sha256,
     Ripemd160,
     Identity,
+    Arithmetic(Curve),
     ResolveAddress,
     LookupDelegatedAddress,
     CallActor,
     CallActorId,
+    GetBeaconRandomness,
 }
 
 fn identify(address: &EthAddress) -> Option<Precompile> {
+    if *address == P256_ADDRESS {
+        return Some(Precompile::Arithmetic(Curve::P256Verify));
+    }
     let [prefix, middle @ .., index] = address.0;
     if middle != [0u8; 18] {
         return None;
@@ -78,11 +86,25 @@ fn identify(address: &EthAddress) -> Option<Precompile> {
         (0x00, 0x02) => Precompile::Sha256,
         (0x00, 0x03) => Precompile::Ripemd160,
         (0x00, 0x04) => Precompile::Identity,
+        (0x00, 0x05) => Precompile::Arithmetic(Curve::ModExp),
+        (0x00, 0x06) => Precompile::Arithmetic(Curve::Bn254Add),
+        (0x00, 0x07) => Precompile::Arithmetic(Curve::Bn254Mul),
+        (0x00, 0x08) => Precompile::Arithmetic(Curve::Bn254Pairing),
+        (0x00, 0x09) => Precompile::Arithmetic(Curve::Blake2F),
+        // 0x0a (KZG point evaluation) has no meaning without blobs: not in v18.
+        (0x00, 0x0b) => Precompile::Arithmetic(Curve::Bls12G1Add),
+        (0x00, 0x0c) => Precompile::Arithmetic(Curve::Bls12G1Msm),
+        (0x00, 0x0d) => Precompile::Arithmetic(Curve::Bls12G2Add),
+        (0x00, 0x0e) => Precompile::Arithmetic(Curve::Bls12G2Msm),
+        (0x00, 0x0f) => Precompile::Arithmetic(Curve::Bls12Pairing),
+        (0x00, 0x10) => Precompile::Arithmetic(Curve::Bls12MapFpToG1),
+        (0x00, 0x11) => Precompile::Arithmetic(Curve::Bls12MapFp2ToG2),
         (NATIVE_PREFIX, 0x01) => Precompile::ResolveAddress,
         (NATIVE_PREFIX, 0x02) => Precompile::LookupDelegatedAddress,
         (NATIVE_PREFIX, 0x03) => Precompile::CallActor,
         // 0xfe00..04 is disabled in v18.
         (NATIVE_PREFIX, 0x05) => Precompile::CallActorId,
+        (NATIVE_PREFIX, 0x06) => Precompile::GetBeaconRandomness,
         _ => return None,
     })
 }
@@ -107,9 +129,11 @@ pub fn call<RT: Runtime>(
         Precompile::Sha256 => ethereum::sha256(system.rt, input),
         Precompile::Ripemd160 => ethereum::ripemd160(system.rt, input),
         Precompile::Identity => Ok(input.to_vec()),
+        Precompile::Arithmetic(which) => curves::run(which, input),
         Precompile::ResolveAddress => filecoin::resolve_address(system.rt, input),
         Precompile::LookupDelegatedAddress => filecoin::lookup_delegated_address(system.rt, input),
         Precompile::CallActor => filecoin::call_actor(system, input, &ctx, false),
         Precompile::CallActorId => filecoin::call_actor(system, input, &ctx, true),
+        Precompile::GetBeaconRandomness => filecoin::get_beacon_randomness(system.rt, input),
     }
 }
