@@ -92,7 +92,7 @@ impl ActorCode for EvmContractActor {
     type Methods = Method;
 
     fn name() -> &'static str {
-        "EVMContract"
+        "evm"
     }
 
     fn invoke_method<RT: Runtime>(

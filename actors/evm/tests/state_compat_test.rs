@@ -6,8 +6,12 @@ mod common;
 
 use common::*;
 use fil_actor_evm_state::v18 as oracle;
+use fil_actors_runtime::test_utils::ExpectedSend;
 use fvm_ipld_blockstore::Blockstore;
 use fvm_ipld_encoding::{from_slice, to_vec};
+use fvm_shared::econ::TokenAmount;
+use fvm_shared::error::ExitCode;
+use fvm_shared::sys::SendFlags;
 
 fn round_trip(rt: &fil_actors_runtime::test_utils::MockRuntime) {
     let ours = state(rt);
@@ -58,5 +62,22 @@ fn states_decode_with_the_v18_oracle() {
     // A contract without code.
     let rt = new_runtime();
     construct(&rt, &[]).unwrap();
+    round_trip(&rt);
+
+    // A self-destructed contract, with its tombstone.
+    let rt = deploy(&Asm::new().push_u64(0).op(op::SELFDESTRUCT).build());
+    rt.expect_send(ExpectedSend {
+        to: fil_actor_evm::EthAddress::NULL.to_fil_address(),
+        method: 0,
+        params: None,
+        value: TokenAmount::from_atto(0),
+        gas_limit: None,
+        flags: SendFlags::default(),
+        return_data: None,
+        exit_code: ExitCode::OK,
+        send_error: None,
+    });
+    invoke(&rt, &[]).unwrap();
+    assert!(state(&rt).tombstone.is_some());
     round_trip(&rt);
 }
