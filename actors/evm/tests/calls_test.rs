@@ -23,6 +23,9 @@ use fvm_shared::METHOD_SEND;
 
 const CALLEE_ID: u64 = 2000;
 
+/// v18's gas allowance for Solidity's `transfer` and `send`.
+const TRANSFER_GAS: u64 = 2_000_000;
+
 fn callee_eth() -> EthAddress {
     EthAddress([0x33; 20])
 }
@@ -527,4 +530,61 @@ fn extcode_by_actor_type() {
         invoke(&rt, &arg(EthAddress(sha256))).unwrap(),
         both(0, BytecodeHash::EMPTY.0)
     );
+}
+
+/// CALL with gas `gas` and value `value` to `to`, no data; returns success.
+fn transfer_code(to: &[u8], gas: u64, value: u64) -> Vec<u8> {
+    Asm::new()
+        .ops(&[op::PUSH0; 4])
+        .push_u64(value)
+        .push(to)
+        .push_u64(gas)
+        .op(op::CALL)
+        .return_top()
+        .build()
+}
+
+#[test]
+fn solidity_transfers_get_a_fixed_gas_allowance() {
+    // `payable(a).transfer(v)`: gas 0 with value, to an existing account.
+    let rt = deploy(&transfer_code(&EthAddress::from_id(8).0, 0, 5));
+    rt.actor_code_cids
+        .borrow_mut()
+        .insert(8, builtin_code_cid(Type::Account));
+    rt.set_balance(TokenAmount::from_atto(10));
+    send(
+        &rt,
+        Address::new_id(8),
+        Method::InvokeContract as u64,
+        None,
+        TokenAmount::from_atto(5),
+        Some(TRANSFER_GAS),
+        SendFlags::default(),
+        None,
+        ExitCode::OK,
+        None,
+    );
+    assert_eq!(invoke(&rt, &[]).unwrap(), word(1));
+
+    // To an ID that names no actor: failure, nothing sent.
+    let rt = deploy(&transfer_code(&EthAddress::from_id(9).0, 0, 5));
+    rt.set_balance(TokenAmount::from_atto(10));
+    assert_eq!(invoke(&rt, &[]).unwrap(), word(0));
+
+    // To an address with no actor yet: a bare send, which creates the placeholder.
+    let rt = deploy(&transfer_code(&callee_eth().0, 0, 5));
+    rt.set_balance(TokenAmount::from_atto(10));
+    send(
+        &rt,
+        callee_eth().to_fil_address(),
+        METHOD_SEND,
+        None,
+        TokenAmount::from_atto(5),
+        None,
+        SendFlags::default(),
+        None,
+        ExitCode::OK,
+        None,
+    );
+    assert_eq!(invoke(&rt, &[]).unwrap(), word(1));
 }

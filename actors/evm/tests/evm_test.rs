@@ -657,6 +657,15 @@ fn malformed_parameters_get_v18_exit_codes() {
         ),
         ExitCode::USR_SERIALIZATION,
     );
+    // GetBytecode and GetBytecodeHash ignore parameters, as in v18.
+    for method in [Method::GetBytecode, Method::GetBytecodeHash] {
+        rt.expect_validate_caller_any();
+        assert!(rt
+            .call::<EvmContractActor>(method as u64, garbage.clone())
+            .unwrap()
+            .is_some());
+        rt.verify();
+    }
     // Reserved method numbers.
     for method in [7u64, 1023] {
         expect_code(
