@@ -1,8 +1,14 @@
 //! The create methods: who may create, which Ethereum address the caller has, which address
-//! the new contract gets, and the refusal to go further while this bundle has no EVM.
+//! the new contract gets, and the deployment of the EVM actor there (through the init actor's
+//! `Exec4`, or by resurrecting a dead contract already at that address).
 
 use fil_actors_runtime::runtime::Runtime;
-use fil_actors_runtime::{actor_error, deserialize_block, ActorError, Type, EAM_ACTOR_ID};
+use fil_actors_runtime::{
+    actor_error, deserialize_block, extract_send_result, ActorError, Type, EAM_ACTOR_ID,
+    INIT_ACTOR_ADDR,
+};
+use fvm_ipld_encoding::ipld_block::IpldBlock;
+use fvm_ipld_encoding::RawBytes;
 use fvm_shared::address::{Address, Payload};
 use fvm_shared::econ::TokenAmount;
 use fvm_shared::sys::SendFlags;
@@ -10,11 +16,9 @@ use fvm_shared::ActorID;
 
 use crate::address::{compute_address_create, compute_address_create2, hash_20};
 use crate::ext::account::PUBKEY_ADDRESS_METHOD;
+use crate::ext::{evm, init};
 use crate::types::*;
 use crate::EamActor;
-
-/// The start of the message every create method aborts with while this bundle has no EVM.
-pub const EVM_NOT_IMPLEMENTED: &str = "EVM actor is not implemented in this bundle";
 
 impl EamActor {
     /// CREATE on behalf of an EVM contract: the address follows from the contract's own
@@ -24,7 +28,7 @@ impl EamActor {
         let caller_id = caller_id(rt)?;
         let creator = resolve_eth_address(rt, caller_id)?;
         let new_address = compute_address_create(rt, &creator, params.nonce)?;
-        create_actor(creator, new_address, &params.initcode)
+        create_actor(rt, creator, new_address, params.initcode)
     }
 
     /// CREATE2 on behalf of an EVM contract (EIP-1014): the address follows from the contract's
@@ -34,7 +38,7 @@ impl EamActor {
         let caller_id = caller_id(rt)?;
         let creator = resolve_eth_address(rt, caller_id)?;
         let new_address = compute_address_create2(rt, &creator, &params.salt, &params.initcode)?;
-        create_actor(creator, new_address, &params.initcode)
+        create_actor(rt, creator, new_address, params.initcode)
     }
 
     /// A deployment sent from off chain (an Ethereum contract-creation transaction). The caller
@@ -51,7 +55,7 @@ impl EamActor {
         rt.validate_immediate_caller_is(std::iter::once(&origin))?;
         let (creator, stable_address) = resolve_caller_external(rt)?;
         let new_address = compute_address_create(rt, &stable_address, rt.message().nonce())?;
-        create_actor(creator, new_address, &params.0)
+        create_actor(rt, creator, new_address, params.0)
     }
 }
 
@@ -119,27 +123,79 @@ fn resolve_caller_external(rt: &impl Runtime) -> Result<(EthAddress, EthAddress)
     }
 }
 
-/// Deploys an EVM contract at `new_address`. Reserved addresses are refused with
-/// `USR_FORBIDDEN`, as in v18 (reaching one takes a 96-bit preimage search, but the EAM makes
-/// sure). v18 then asks the init actor to deploy the EVM code there (`Exec4` with
-/// `ext::evm::ConstructorParams { creator, initcode }`); this bundle has no EVM, so it aborts
-/// with `USR_UNHANDLED_MESSAGE` instead (see the crate documentation).
+/// Deploys an EVM contract at `new_address` with the value received. Reserved addresses are
+/// refused with `USR_FORBIDDEN`, as in v18 (reaching one takes a 96-bit preimage search, but
+/// the EAM makes sure). A dead EVM contract already at the address is resurrected; otherwise
+/// the init actor deploys a new EVM actor there (`Exec4`), over a placeholder if funds were sent
+/// to the address first. A failed deployment aborts with the callee's exit code.
 pub(crate) fn create_actor(
+    rt: &impl Runtime,
     creator: EthAddress,
     new_address: EthAddress,
-    initcode: &[u8],
+    initcode: Vec<u8>,
 ) -> Result<Return, ActorError> {
     if new_address.is_reserved() {
         return Err(actor_error!(forbidden;
             "cannot create address with a reserved prefix: {}", new_address));
     }
-    Err(actor_error!(unhandled_message;
-        "{}: cannot deploy {} bytes of init code from {} at {}",
-        EVM_NOT_IMPLEMENTED, initcode.len(), creator, new_address))
+    let constructor_params = RawBytes::serialize(evm::ConstructorParams {
+        creator,
+        initcode: RawBytes::new(initcode),
+    })
+    .map_err(|e| actor_error!(serialization; "failed to encode constructor parameters: {}", e))?;
+    let value = rt.message().value_received();
+    let f4 = Address::new_delegated(EAM_ACTOR_ID, &new_address.0)
+        .map_err(|e| actor_error!(assertion_failed; "bad f4 address for {}: {}", new_address, e))?;
+
+    let existing_evm = rt.resolve_address(&f4).filter(|id| {
+        rt.get_actor_code_cid(id)
+            .and_then(|code| rt.resolve_builtin_actor_type(&code))
+            == Some(Type::EVM)
+    });
+    if let Some(id) = existing_evm {
+        let params = Some(IpldBlock {
+            codec: fvm_ipld_encoding::CBOR,
+            data: constructor_params.to_vec(),
+        });
+        extract_send_result(rt.send_simple(
+            &Address::new_id(id),
+            evm::RESURRECT_METHOD,
+            params,
+            value,
+        ))?;
+        return Ok(Return {
+            actor_id: id,
+            robust_address: None,
+            eth_address: new_address,
+        });
+    }
+
+    let exec4 = init::Exec4Params {
+        code_cid: rt.get_code_cid_for_type(Type::EVM),
+        constructor_params,
+        subaddress: RawBytes::new(new_address.0.to_vec()),
+    };
+    let params = IpldBlock::serialize_cbor(&exec4)
+        .map_err(|e| actor_error!(serialization; "failed to encode Exec4 parameters: {}", e))?;
+    let ret: init::Exec4Return = deserialize_block(extract_send_result(rt.send_simple(
+        &INIT_ACTOR_ADDR,
+        init::EXEC4_METHOD,
+        params,
+        value,
+    ))?)?;
+    let actor_id = ret.id_address.id().map_err(
+        |_| actor_error!(assertion_failed; "init returned a non-ID address {}", ret.id_address),
+    )?;
+    Ok(Return {
+        actor_id,
+        robust_address: Some(ret.robust_address),
+        eth_address: new_address,
+    })
 }
 
 #[cfg(test)]
 mod tests {
+    use fil_actors_runtime::test_utils::MockRuntime;
     use fvm_shared::error::ExitCode;
 
     use super::*;
@@ -160,32 +216,14 @@ mod tests {
 
     #[test]
     fn create_actor_refuses_reserved_addresses() {
+        let rt = MockRuntime::new(fil_actors_runtime::EAM_ACTOR_ADDR);
         for address in reserved() {
-            let err = create_actor(EthAddress::from_id(1), address, &[]).unwrap_err();
+            let err = create_actor(&rt, EthAddress::from_id(1), address, vec![]).unwrap_err();
             assert_eq!(err.exit_code(), ExitCode::USR_FORBIDDEN, "{}", address);
             assert_eq!(
                 err.msg(),
                 format!("cannot create address with a reserved prefix: {}", address)
             );
         }
-    }
-
-    #[test]
-    fn create_actor_stops_for_the_missing_evm() {
-        let mut new_address = [0u8; 20];
-        new_address[0] = 0x12;
-        let err = create_actor(
-            EthAddress::from_id(101),
-            EthAddress(new_address),
-            &[1, 2, 3],
-        )
-        .unwrap_err();
-        assert_eq!(err.exit_code(), ExitCode::USR_UNHANDLED_MESSAGE);
-        assert_eq!(
-            err.msg(),
-            "EVM actor is not implemented in this bundle: cannot deploy 3 bytes of init code \
-             from 0xff00000000000000000000000000000000000065 at \
-             0x1200000000000000000000000000000000000000"
-        );
     }
 }

@@ -1,9 +1,7 @@
 //! What the EAM sends to other actors, declared here rather than taken from their crates.
 //!
-//! The init and EVM types describe the deployment v18 performs (`Init::Exec4` with the EVM's
-//! constructor parameters); this bundle stops before it while the EVM is missing (see the
-//! crate documentation), and they are kept so that the deployment is a small change once the
-//! EVM exists.
+//! A contract is deployed by the init actor's `Exec4` with the EVM's constructor parameters,
+//! or, over a dead contract, by the EVM's own `Resurrect`.
 
 pub mod account {
     /// The account's internal `PubkeyAddress` method.
@@ -39,6 +37,9 @@ pub mod evm {
     use fvm_ipld_encoding::RawBytes;
 
     use crate::EthAddress;
+
+    /// The EVM actor's `Resurrect` method (same parameters as its constructor).
+    pub const RESURRECT_METHOD: u64 = 2;
 
     /// The EVM actor's constructor parameters.
     #[derive(Serialize_tuple, Deserialize_tuple, Debug, Clone, PartialEq, Eq)]

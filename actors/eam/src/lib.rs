@@ -12,16 +12,11 @@
 //! | `Create2` | 3 | EVM contracts (the CREATE2 opcode) |
 //! | `CreateExternal` | 4 | the top-level sender, which must be an account or an Ethereum account |
 //!
-//! # The EVM is not in this bundle
-//!
-//! This bundle does not implement the EVM actor yet (its manifest slot holds a module that
-//! aborts every call). The three create methods therefore do everything v18 does up to the
-//! deployment itself — caller checks, parameter decoding, caller address resolution, address
-//! derivation, and the refusal of reserved addresses, each with v18's exit code — and then,
-//! where v18 would ask the init actor to deploy the EVM code (`Exec4`), they abort with
-//! **`USR_UNHANDLED_MESSAGE` (22)** and the message "EVM actor is not implemented in this
-//! bundle", naming the address the contract would have received. Nothing is deployed, no value
-//! moves and no state changes.
+//! Each create method checks its caller, derives the new address (CREATE: the creator and a
+//! nonce; CREATE2: EIP-1014; external: the sender's address and message nonce), refuses
+//! reserved addresses, then deploys the EVM actor there with the value received: through the
+//! init actor (`Exec4`), or by resurrecting a dead contract at that address. A failed
+//! deployment aborts with the callee's exit code.
 //!
 //! This file holds the method table and dispatch; the handlers are in `constructor.rs` and
 //! `create.rs`, the address derivation in `address.rs`.
@@ -37,7 +32,6 @@ pub mod ext;
 pub mod types;
 
 pub use address::{compute_address_create, compute_address_create2, rlp_create_preimage};
-pub use create::EVM_NOT_IMPLEMENTED;
 pub use types::*;
 
 /// The EAM's methods.

@@ -1,12 +1,12 @@
 //! Unit tests of the EAM on the mock runtime: the constructor, the caller rules and parameter
-//! handling of the create methods up to the point where this bundle stops for the missing EVM,
-//! and the address derivation against published Ethereum vectors.
+//! handling of the create methods, the deployment (init's Exec4, or Resurrect over a dead
+//! contract), and the address derivation against published Ethereum vectors.
 
 use fil_actor_eam::ext::evm::ConstructorParams as EvmConstructorParams;
 use fil_actor_eam::ext::init::{Exec4Params, Exec4Return, EXEC4_METHOD};
 use fil_actor_eam::{
     compute_address_create, compute_address_create2, rlp_create_preimage, Create2Params,
-    CreateExternalParams, CreateParams, EamActor, EthAddress, Method, Return, EVM_NOT_IMPLEMENTED,
+    CreateExternalParams, CreateParams, EamActor, EthAddress, Method, Return,
 };
 use fil_actors_runtime::runtime::Primitives;
 use fil_actors_runtime::test_utils::{
@@ -49,12 +49,54 @@ fn eam_runtime() -> MockRuntime {
     MockRuntime::new(EAM_ACTOR_ADDR)
 }
 
-/// The message a create aborts with once everything before the deployment has passed.
-fn not_implemented(initcode_len: usize, creator: &EthAddress, new_address: &EthAddress) -> String {
-    format!(
-        "{}: cannot deploy {} bytes of init code from {} at {}",
-        EVM_NOT_IMPLEMENTED, initcode_len, creator, new_address
-    )
+/// Expects the init actor's `Exec4` of an EVM actor at `new_address`, constructed with
+/// `creator` and `initcode` and given `value`; the init actor answers with ID `id`. Returns
+/// what the create method must return.
+fn expect_deploy(
+    rt: &MockRuntime,
+    creator: &EthAddress,
+    new_address: &EthAddress,
+    initcode: &[u8],
+    value: TokenAmount,
+    id: u64,
+) -> Return {
+    let constructor_params = RawBytes::serialize(EvmConstructorParams {
+        creator: *creator,
+        initcode: RawBytes::new(initcode.to_vec()),
+    })
+    .unwrap();
+    let params = Exec4Params {
+        code_cid: builtin_code_cid(Type::EVM),
+        constructor_params,
+        subaddress: RawBytes::new(new_address.0.to_vec()),
+    };
+    let robust = Address::new_actor(b"robust");
+    rt.expect_send(ExpectedSend {
+        to: fil_actors_runtime::INIT_ACTOR_ADDR,
+        method: EXEC4_METHOD,
+        params: cbor(&params),
+        value,
+        gas_limit: None,
+        flags: SendFlags::default(),
+        return_data: cbor(&Exec4Return {
+            id_address: Address::new_id(id),
+            robust_address: robust,
+        }),
+        exit_code: ExitCode::OK,
+        send_error: None,
+    });
+    Return {
+        actor_id: id,
+        robust_address: Some(robust),
+        eth_address: *new_address,
+    }
+}
+
+fn returned(ret: Result<Option<IpldBlock>, ActorError>) -> Return {
+    ret.expect("create succeeds")
+        .expect("create returns a block")
+        .deserialize()
+        .unwrap()
 }
 
 const CONTRACT_ID: u64 = 1200;
@@ -159,7 +201,7 @@ fn call_create(rt: &MockRuntime, params: &CreateParams) -> Result<Option<IpldBlo
 }
 
 #[test]
-fn create_from_evm_derives_the_create_address_then_stops() {
+fn create_from_evm_deploys_at_the_create_address() {
     let rt = eam_runtime();
     let creator = eth(SENDER);
     evm_caller(&rt, &creator);
@@ -168,10 +210,17 @@ fn create_from_evm_derives_the_create_address_then_stops() {
         initcode: vec![0x60, 0x00],
         nonce: 0,
     };
-    let err = expect_code(call_create(&rt, &params), ExitCode::USR_UNHANDLED_MESSAGE);
     // The well-known CREATE address of this sender at nonce 0.
     let expected = eth("cd234a471b72ba2f1ccf0a70fcaba648a5eecd8d");
-    assert_eq!(err.msg(), not_implemented(2, &creator, &expected));
+    let want = expect_deploy(
+        &rt,
+        &creator,
+        &expected,
+        &[0x60, 0x00],
+        TokenAmount::from_atto(500),
+        1300,
+    );
+    assert_eq!(returned(call_create(&rt, &params)), want);
     assert_eq!(rt.state.get(), *EMPTY_ARR_CID);
 }
 
@@ -184,9 +233,16 @@ fn create_uses_the_nonce_passed() {
         initcode: vec![],
         nonce: 3,
     };
-    let err = expect_code(call_create(&rt, &params), ExitCode::USR_UNHANDLED_MESSAGE);
     let expected = eth("fffd933a0bc612844eaf0c6fe3e5b8e9b6c1d19c");
-    assert_eq!(err.msg(), not_implemented(0, &creator, &expected));
+    let want = expect_deploy(
+        &rt,
+        &creator,
+        &expected,
+        &[],
+        TokenAmount::from_atto(0),
+        1301,
+    );
+    assert_eq!(returned(call_create(&rt, &params)), want);
 }
 
 #[test]
@@ -260,7 +316,7 @@ fn call_create2(rt: &MockRuntime, params: &Create2Params) -> Result<Option<IpldB
 }
 
 #[test]
-fn create2_from_evm_derives_the_eip1014_address_then_stops() {
+fn create2_from_evm_deploys_at_the_eip1014_address() {
     let rt = eam_runtime();
     let creator = eth("deadbeef00000000000000000000000000000000");
     evm_caller(&rt, &creator);
@@ -268,10 +324,17 @@ fn create2_from_evm_derives_the_eip1014_address_then_stops() {
         initcode: vec![0x00],
         salt: bytes32("000000000000000000000000feed000000000000000000000000000000000000"),
     };
-    let err = expect_code(call_create2(&rt, &params), ExitCode::USR_UNHANDLED_MESSAGE);
     // EIP-1014, example 2.
     let expected = eth("d04116cdd17bebe565eb2422f2497e06cc1c9833");
-    assert_eq!(err.msg(), not_implemented(1, &creator, &expected));
+    let want = expect_deploy(
+        &rt,
+        &creator,
+        &expected,
+        &[0x00],
+        TokenAmount::from_atto(0),
+        1302,
+    );
+    assert_eq!(returned(call_create2(&rt, &params)), want);
 }
 
 #[test]
@@ -341,12 +404,16 @@ fn create_external_from_eth_account_uses_the_message_nonce() {
     let sender = eth(SENDER);
     with_f4(&rt, SENDER_ID, 10, &sender.0);
     rt.nonce.set(1);
-    let err = expect_code(
-        call_create_external(&rt, &[0xfe; 4]),
-        ExitCode::USR_UNHANDLED_MESSAGE,
-    );
     let expected = eth("343c43a37d37dff08ae8c4a11544c718abb4fcf8");
-    assert_eq!(err.msg(), not_implemented(4, &sender, &expected));
+    let want = expect_deploy(
+        &rt,
+        &sender,
+        &expected,
+        &[0xfe; 4],
+        TokenAmount::from_atto(0),
+        1303,
+    );
+    assert_eq!(returned(call_create_external(&rt, &[0xfe; 4])), want);
 }
 
 fn expect_pubkey_address_send(rt: &MockRuntime, ret: Option<IpldBlock>, code: ExitCode) {
@@ -370,10 +437,6 @@ fn create_external_from_account_derives_from_its_key_address() {
     let key_address = Address::new_bls(&[0x42; 48]).unwrap();
     expect_pubkey_address_send(&rt, cbor(&key_address), ExitCode::OK);
     rt.nonce.set(9);
-    let err = expect_code(
-        call_create_external(&rt, &[0x00]),
-        ExitCode::USR_UNHANDLED_MESSAGE,
-    );
 
     // The stable address is the tail of keccak-256 over the key address bytes; the creator is
     // the account's ID in Ethereum form.
@@ -382,7 +445,15 @@ fn create_external_from_account_derives_from_its_key_address() {
     let expected = compute_address_create(&rt, &stable, 9).unwrap();
     let creator = eth("ff000000000000000000000000000000000003e9");
     assert_eq!(creator, EthAddress::from_id(SENDER_ID));
-    assert_eq!(err.msg(), not_implemented(1, &creator, &expected));
+    let want = expect_deploy(
+        &rt,
+        &creator,
+        &expected,
+        &[0x00],
+        TokenAmount::from_atto(0),
+        1304,
+    );
+    assert_eq!(returned(call_create_external(&rt, &[0x00])), want);
 }
 
 #[test]
@@ -681,4 +752,81 @@ fn outbound_encodings_are_byte_exact() {
     expected.extend_from_slice(&[0x41, 0x80, 0x54]);
     expected.extend_from_slice(&[0x02; 20]);
     assert_eq!(encoded, expected);
+}
+
+// --- deployment ---
+
+#[test]
+fn create_over_a_dead_contract_resurrects_it() {
+    let rt = eam_runtime();
+    let creator = eth(SENDER);
+    evm_caller(&rt, &creator);
+    let expected = eth("cd234a471b72ba2f1ccf0a70fcaba648a5eecd8d");
+    // An EVM actor (ID 1400) already holds the address.
+    with_f4(&rt, 1400, 10, &expected.0);
+    rt.actor_code_cids
+        .borrow_mut()
+        .insert(1400, builtin_code_cid(Type::EVM));
+    let constructor_params = RawBytes::serialize(EvmConstructorParams {
+        creator,
+        initcode: RawBytes::new(vec![0x60, 0x00]),
+    })
+    .unwrap();
+    rt.expect_send(ExpectedSend {
+        to: Address::new_id(1400),
+        method: 2,
+        params: raw_block(&constructor_params),
+        value: TokenAmount::from_atto(0),
+        gas_limit: None,
+        flags: SendFlags::default(),
+        return_data: None,
+        exit_code: ExitCode::OK,
+        send_error: None,
+    });
+    let params = CreateParams {
+        initcode: vec![0x60, 0x00],
+        nonce: 0,
+    };
+    assert_eq!(
+        returned(call_create(&rt, &params)),
+        Return {
+            actor_id: 1400,
+            robust_address: None,
+            eth_address: expected
+        }
+    );
+}
+
+#[test]
+fn a_failed_deployment_aborts_with_the_callee_exit_code() {
+    let rt = eam_runtime();
+    let creator = eth(SENDER);
+    evm_caller(&rt, &creator);
+    let expected = eth("cd234a471b72ba2f1ccf0a70fcaba648a5eecd8d");
+    let constructor_params = RawBytes::serialize(EvmConstructorParams {
+        creator,
+        initcode: RawBytes::new(vec![0xfd]),
+    })
+    .unwrap();
+    rt.expect_send(ExpectedSend {
+        to: fil_actors_runtime::INIT_ACTOR_ADDR,
+        method: EXEC4_METHOD,
+        params: cbor(&Exec4Params {
+            code_cid: builtin_code_cid(Type::EVM),
+            constructor_params,
+            subaddress: RawBytes::new(expected.0.to_vec()),
+        }),
+        value: TokenAmount::from_atto(0),
+        gas_limit: None,
+        flags: SendFlags::default(),
+        return_data: None,
+        // The EVM constructor reverted.
+        exit_code: ExitCode::new(33),
+        send_error: None,
+    });
+    let params = CreateParams {
+        initcode: vec![0xfd],
+        nonce: 0,
+    };
+    expect_code(call_create(&rt, &params), ExitCode::new(33));
 }

@@ -378,6 +378,11 @@ impl<B: Blockstore> Runtime for FvmRuntime<B> {
         )
     }
 
+    fn get_beacon_digest(&self, rand_epoch: ChainEpoch) -> Result<[u8; 32], ActorError> {
+        fvm_sdk::rand::get_beacon_randomness(rand_epoch)
+            .map_err(|e| randomness_error(e, "beacon", rand_epoch))
+    }
+
     fn get_state_root(&self) -> Result<Cid, ActorError> {
         fvm_sdk::sself::root().map_err(state_read_error)
     }

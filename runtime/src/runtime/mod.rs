@@ -155,6 +155,13 @@ pub trait Runtime: Primitives + Verifier + RuntimePolicy {
         entropy: &[u8],
     ) -> Result<[u8; RANDOMNESS_LENGTH], ActorError>;
 
+    /// The digest of the drand beacon entry at `rand_epoch`, undrawn (FIP-0095: the EVM's
+    /// `get_beacon_randomness` precompile). A runtime without beacon digests refuses.
+    fn get_beacon_digest(&self, rand_epoch: ChainEpoch) -> Result<[u8; 32], ActorError> {
+        Err(actor_error!(illegal_state;
+            "beacon digests are not available in this runtime (epoch {})", rand_epoch))
+    }
+
     /// The root of this actor's state.
     fn get_state_root(&self) -> Result<Cid, ActorError>;
     /// Replaces the root of this actor's state. Fails in a read-only context.

@@ -55,6 +55,14 @@ pub struct ExpectedVerifySig {
     pub result: Result<(), String>,
 }
 
+/// A secp256k1 public key recovery and its answer.
+#[derive(Clone, Debug)]
+pub struct ExpectedRecoverSecpPublicKey {
+    pub hash: [u8; 32],
+    pub signature: Vec<u8>,
+    pub result: Result<[u8; 65], String>,
+}
+
 #[derive(Clone, Debug)]
 pub struct ExpectedRandomness {
     pub tag: DomainSeparationTag,
@@ -113,6 +121,7 @@ pub struct Expectations {
     pub create_actor: Option<ExpectedCreateActor>,
     pub delete_actor: bool,
     pub verify_sigs: VecDeque<ExpectedVerifySig>,
+    pub recover_secp_public_key: VecDeque<ExpectedRecoverSecpPublicKey>,
     pub randomness_tickets: VecDeque<ExpectedRandomness>,
     pub randomness_beacon: VecDeque<ExpectedRandomness>,
     pub compute_unsealed_sector_cid: VecDeque<ExpectedComputeUnsealedSectorCid>,
@@ -154,6 +163,10 @@ impl Expectations {
         }
         let counted = [
             ("verify_signature", self.verify_sigs.len()),
+            (
+                "recover_secp_public_key",
+                self.recover_secp_public_key.len(),
+            ),
             ("get_randomness_from_tickets", self.randomness_tickets.len()),
             ("get_randomness_from_beacon", self.randomness_beacon.len()),
             (

@@ -77,6 +77,8 @@ pub struct MockRuntime {
     pub tipset_cids: RefCell<Vec<Cid>>,
     pub gas_available: Cell<u64>,
     pub read_only: Cell<bool>,
+    /// Drand beacon digests by epoch (`get_beacon_digest`).
+    pub beacon_digests: RefCell<HashMap<ChainEpoch, [u8; 32]>>,
     pub expectations: RefCell<Expectations>,
     in_call: Cell<bool>,
     caller_validated: Cell<bool>,
@@ -115,6 +117,7 @@ impl MockRuntime {
             tipset_cids: RefCell::new(Vec::new()),
             gas_available: Cell::new(10_000_000_000),
             read_only: Cell::new(false),
+            beacon_digests: RefCell::new(HashMap::new()),
             expectations: RefCell::new(Expectations::default()),
             in_call: Cell::new(false),
             caller_validated: Cell::new(false),
@@ -332,6 +335,14 @@ impl MockRuntime {
             });
     }
 
+    /// Expects a secp256k1 public key recovery (the EVM's ecrecover) and answers it.
+    pub fn expect_recover_secp_public_key(&self, expected: ExpectedRecoverSecpPublicKey) {
+        self.expectations
+            .borrow_mut()
+            .recover_secp_public_key
+            .push_back(expected);
+    }
+
     pub fn expect_compute_unsealed_sector_cid(&self, expected: ExpectedComputeUnsealedSectorCid) {
         self.expectations
             .borrow_mut()
@@ -517,10 +528,22 @@ impl Primitives for MockRuntime {
 
     fn recover_secp_public_key(
         &self,
-        _hash: &[u8; SECP_SIG_MESSAGE_HASH_SIZE],
-        _signature: &[u8; SECP_SIG_LEN],
+        hash: &[u8; SECP_SIG_MESSAGE_HASH_SIZE],
+        signature: &[u8; SECP_SIG_LEN],
     ) -> anyhow::Result<[u8; SECP_PUB_LEN]> {
-        panic!("unexpected recover_secp_public_key: no built-in actor of v18 recovers keys")
+        let e = pop_expected(
+            self.expectations
+                .borrow_mut()
+                .recover_secp_public_key
+                .pop_front(),
+            "recover_secp_public_key",
+        );
+        assert_eq!(
+            (&e.hash, e.signature.as_slice()),
+            (hash, signature.as_slice()),
+            "recover_secp_public_key inputs"
+        );
+        to_result(e.result)
     }
 }
 
@@ -776,6 +799,16 @@ impl Runtime for MockRuntime {
             "beacon randomness inputs"
         );
         Ok(e.out)
+    }
+
+    fn get_beacon_digest(&self, rand_epoch: ChainEpoch) -> Result<[u8; 32], ActorError> {
+        self.beacon_digests
+            .borrow()
+            .get(&rand_epoch)
+            .copied()
+            .ok_or_else(|| {
+                ActorError::illegal_argument(format!("no beacon digest at epoch {}", rand_epoch))
+            })
     }
 
     fn get_state_root(&self) -> Result<Cid, ActorError> {
