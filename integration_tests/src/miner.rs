@@ -27,7 +27,7 @@ use fvm_shared::piece::PaddedPieceSize;
 use fvm_shared::sector::{RegisteredPoStProof, RegisteredSealProof, SectorNumber};
 use fvm_shared::{ActorID, METHOD_SEND};
 use serde::Serialize;
-use test_vm::{actor_state, balance, bundle, MessageResult, Msg, VM};
+use test_vm::{actor_state, balance, bundle, walk_to, MessageResult, Msg, VM};
 
 /// The proofs of the test bundle's 2 KiB sectors.
 pub const SEAL_PROOF: RegisteredSealProof = RegisteredSealProof::StackedDRG2KiBV1P1;
@@ -265,6 +265,9 @@ pub fn precommit_and_let_expire(
     let due = st
         .quant_spec_every_deadline(&policy)
         .quantize_up(vm.epoch() + max_prove + policy.expired_pre_commit_clean_up_delay);
+    // Ticks on the way keep each cron's catch-up (the reward actor's, the market's) within a
+    // message's gas; the last one comes before the clean-up falls due.
+    walk_to(vm, due - 1)?;
     vm.advance_epoch(due + policy.wpost_challenge_window)?;
     let burnt_before = balance(vm, BURNT_FUNDS_ACTOR_ID)?;
     let tick_epoch = vm.epoch();

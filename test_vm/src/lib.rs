@@ -181,9 +181,9 @@ pub trait VM {
     }
 }
 
-/// The longest jump between two cron ticks [`walk_to`] makes. A tick catches the reward actor up
-/// on every epoch since the last one, which the real FVM charges per epoch: a jump of 200,000
-/// epochs exceeds a message's gas limit.
+/// The longest jump between two cron ticks [`walk_to`] makes. A tick catches the reward actor and
+/// the market up on every epoch since the last one, which the real FVM charges per epoch: a jump
+/// of 100,000 epochs exceeds a message's gas limit.
 pub const WALK_STRIDE: ChainEpoch = 5_000;
 
 /// Moves to `epoch` with a cron tick at least every [`WALK_STRIDE`] epochs; every tick must

@@ -39,6 +39,12 @@ fn native(typ: Type) -> Option<(Invoker, &'static str)> {
             invoke::<fil_actor_ethaccount::EthAccountActor>,
             "ethaccount",
         ),
+        Type::Market => (invoke::<fil_actor_market::Actor>, "storagemarket"),
+        Type::VerifiedRegistry => (invoke::<fil_actor_verifreg::Actor>, "verifiedregistry"),
+        Type::DataCap => (invoke::<fil_actor_datacap::Actor>, "datacap"),
+        Type::Multisig => (invoke::<fil_actor_multisig::Actor>, "multisig"),
+        Type::PaymentChannel => (invoke::<fil_actor_paych::Actor>, "paymentchannel"),
+        Type::EVM => (invoke::<fil_actor_evm::EvmContractActor>, "evm"),
         _ => return None,
     })
 }

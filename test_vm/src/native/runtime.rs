@@ -168,6 +168,22 @@ impl<'a> InvocationCtx<'a> {
         rand_epoch: ChainEpoch,
         entropy: &[u8],
     ) -> Result<[u8; RANDOMNESS_LENGTH], ActorError> {
+        Ok(draw_randomness(
+            blake2b,
+            &self.digest(digest, source, rand_epoch)?,
+            personalization,
+            rand_epoch,
+            entropy,
+        ))
+    }
+
+    /// The chain's digest of `source` at `rand_epoch`, with the FVM's epoch rules.
+    fn digest(
+        &self,
+        digest: fn(ChainEpoch) -> [u8; 32],
+        source: &str,
+        rand_epoch: ChainEpoch,
+    ) -> Result<[u8; 32], ActorError> {
         let now = self.vm.epoch;
         if rand_epoch > now {
             return Err(ActorError::assertion_failed(format!(
@@ -179,13 +195,7 @@ impl<'a> InvocationCtx<'a> {
                 "randomness lookback exceeded: {source} randomness at epoch {rand_epoch}"
             )));
         }
-        Ok(draw_randomness(
-            blake2b,
-            &digest(rand_epoch),
-            personalization,
-            rand_epoch,
-            entropy,
-        ))
+        Ok(digest(rand_epoch))
     }
 }
 
@@ -309,6 +319,10 @@ impl Runtime for InvocationCtx<'_> {
             rand_epoch,
             entropy,
         )
+    }
+
+    fn get_beacon_digest(&self, rand_epoch: ChainEpoch) -> Result<[u8; 32], ActorError> {
+        self.digest(chain::beacon_randomness, "beacon", rand_epoch)
     }
 
     fn get_state_root(&self) -> Result<Cid, ActorError> {
