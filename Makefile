@@ -7,6 +7,7 @@
 #   make costs                                                     off-chain cost report of the miner's read paths
 #   make gas                                                       real-FVM gas report: a provider's life per method, events, sector status by miner size
 #   make census-gas                                                real-FVM gas of the FIP-0067 census on miners of 10,000 and 100,000 sectors (slow)
+#   make gas-compare                                               the shared gas probe on this bundle and on the network's v18 figures, side by side
 
 SHELL := /bin/bash
 CARGO ?= cargo
@@ -17,7 +18,7 @@ else
 BUNDLE_CAR ?= output/builtin-actors-$(NETWORK).car
 endif
 
-.PHONY: demo bundle test check fmt clippy wasm-target costs gas census-gas
+.PHONY: demo bundle test check fmt clippy wasm-target costs gas census-gas gas-compare
 
 # The actors compile to this target inside the bundle's build script.
 wasm-target:
@@ -59,3 +60,13 @@ gas: wasm-target
 # and the census's share of each deadline cron, on twin miners of 10,000 and 100,000 sectors.
 census-gas: wasm-target
 	$(CARGO) run --locked -q -p fil_actors_integration_tests --bin fip0067_gas
+
+# The shared, bundle-agnostic gas probe (`../shared/tools/gas-probe`) on the testing-fake-proofs
+# bundle, then its per-step ratios against the network's v18 figures and their geometric mean.
+PROBE_DIR ?= ../shared/tools
+PROBE_OUT := target/gas-probe/probe.txt
+gas-compare:
+	$(MAKE) bundle NETWORK=testing-fake-proofs
+	CARGO_TARGET_DIR=target/gas-probe $(CARGO) run --locked --release -q \
+		--manifest-path $(PROBE_DIR)/gas-probe/Cargo.toml -- output/builtin-actors-testing-fake-proofs.car > $(PROBE_OUT)
+	python3 $(PROBE_DIR)/compare-probe.py ../shared/bench/upstream-v18-probe.txt $(PROBE_OUT)

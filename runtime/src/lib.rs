@@ -34,14 +34,22 @@ pub use util::*;
 /// Re-exported so actors compute FRC-42 method numbers with the same macro.
 pub use frc42_dispatch::method_hash;
 
+/// The blake2b-256 digest of the CBOR empty array (`0x80`), written out so that actors need no
+/// hasher of their own (the FVM hashes every block they write); a unit test recomputes it.
+const EMPTY_ARR_DIGEST: [u8; 32] = [
+    0x45, 0xb0, 0xcf, 0xc2, 0x20, 0xce, 0xec, 0x5b, 0x7c, 0x1c, 0x62, 0xc4, 0xd4, 0x19, 0x3d, 0x38,
+    0xe4, 0xeb, 0xa4, 0x8e, 0x88, 0x15, 0x72, 0x9c, 0xe7, 0x5f, 0x9c, 0x0a, 0xb0, 0xe4, 0xc1, 0xc0,
+];
+
+/// The multihash code of blake2b-256.
+const BLAKE2B_256: u64 = 0xb220;
+
 /// The CID of the CBOR empty array (blake2b-256, DAG-CBOR), the state root of an actor before
 /// its constructor runs.
 pub static EMPTY_ARR_CID: std::sync::LazyLock<Cid> = std::sync::LazyLock::new(|| {
-    use multihash_codetable::{Code, MultihashDigest};
-    Cid::new_v1(
-        fvm_ipld_encoding::DAG_CBOR,
-        Code::Blake2b256.digest(&[0x80]),
-    )
+    let digest = cid::multihash::Multihash::wrap(BLAKE2B_256, &EMPTY_ARR_DIGEST)
+        .expect("a 32-byte digest fits a multihash");
+    Cid::new_v1(fvm_ipld_encoding::DAG_CBOR, digest)
 });
 
 /// A send the FVM refused before the receiver ran (no such actor, not enough funds, read-only).

@@ -156,7 +156,7 @@ fn sector_status_report() {
         let valid = validate_sector_status(
             &policy,
             &store,
-            &st,
+            &(&st).into(),
             n,
             status,
             &location.to_aux_data().unwrap(),

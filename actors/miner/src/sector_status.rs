@@ -22,7 +22,11 @@ use fvm_shared::sector::SectorNumber;
 use fvm_shared::MethodNum;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::{check_sector_number, Partition, State};
+use crate::status_views::{
+    deadline_partitions_root, has_sector, read_partition_status, sector_expiration,
+    PartitionStatusBits, StatusRoots,
+};
+use crate::{check_sector_number, State};
 
 /// FRC-0042 numbers of the exported methods (`method_hash!` of their names).
 pub const GENERATE_SECTOR_STATUS_INFO_METHOD: MethodNum = 4191053301;
@@ -208,18 +212,6 @@ pub struct GetNominalSectorExpirationReturn {
     pub expiration: ChainEpoch,
 }
 
-/// The most specific status of a sector held by `partition`: terminated (or expired) sectors
-/// stay in the `sectors` bitfield until compaction, so `terminated` is checked first.
-fn status_in_partition(partition: &Partition, sector_number: SectorNumber) -> SectorStatusCode {
-    if partition.terminated.get(sector_number) {
-        SectorStatusCode::Dead
-    } else if partition.faults.get(sector_number) {
-        SectorStatusCode::Faulty
-    } else {
-        SectorStatusCode::Active
-    }
-}
-
 /// Finds a sector's most specific status and its location, searching every deadline. A sector
 /// absent from the sectors AMT (never proven, or compacted away) is `Dead` in no partition;
 /// the FIP's test case is a terminated sector removed by compaction.
@@ -229,7 +221,7 @@ pub fn generate_sector_status_info<BS: Blockstore>(
     sector_number: SectorNumber,
 ) -> Result<(SectorStatusCode, SectorLocation), ActorError> {
     check_sector_number(sector_number)?;
-    if !st.has_sector_number(store, sector_number)? {
+    if !has_sector(store, &StatusRoots::from(st), sector_number)? {
         return Ok((SectorStatusCode::Dead, SectorLocation::NONE));
     }
     // The search reads only the partitions' bitfields, never the sector infos, and keeps the
@@ -244,7 +236,7 @@ pub fn generate_sector_status_info<BS: Blockstore>(
                 e
             }
         })?;
-    let status = status_in_partition(&found, sector_number);
+    let status = PartitionStatusBits::from(found).status_of(sector_number);
     let location = SectorLocation {
         deadline: deadline as i64,
         partition: partition as i64,
@@ -252,13 +244,14 @@ pub fn generate_sector_status_info<BS: Blockstore>(
     Ok((status, location))
 }
 
-/// The most specific status of a sector as the location in `aux_data` proves it, loading one
-/// deadline and one partition at most. A location that does not hold the sector is stale or
-/// forged: `USR_NOT_FOUND`, so the caller regenerates it.
+/// The most specific status of a sector as the location in `aux_data` proves it, reading the
+/// deadlines, one deadline and one partition at most, each through a partial decode
+/// (`crate::status_views`). A location that does not hold the sector is stale or forged:
+/// `USR_NOT_FOUND`, so the caller regenerates it.
 pub fn sector_status_at<BS: Blockstore>(
     policy: &Policy,
     store: &BS,
-    st: &State,
+    roots: &StatusRoots,
     sector_number: SectorNumber,
     aux_data: &[u8],
 ) -> Result<SectorStatusCode, ActorError> {
@@ -266,32 +259,28 @@ pub fn sector_status_at<BS: Blockstore>(
     let location = SectorLocation::from_aux_data(aux_data)?;
     let Some((deadline_idx, partition_idx)) = location.indexes(policy)? else {
         // "In no partition" is true only of sectors absent from the sectors AMT.
-        if st.has_sector_number(store, sector_number)? {
+        if has_sector(store, roots, sector_number)? {
             return Err(
                 actor_error!(not_found; "sector {} is in a partition: location {:?} is stale", sector_number, location),
             );
         }
         return Ok(SectorStatusCode::Dead);
     };
-    let deadline = st
-        .load_deadlines(store)?
-        .load_deadline(store, deadline_idx)?;
-    let partition = deadline
-        .partitions_amt(store)?
-        .get(partition_idx)
-        .map_err(|e| {
-            actor_error!(illegal_state; "failed to load partition {} of deadline {}: {}", partition_idx, deadline_idx, e)
-        })?
-        .cloned()
-        .ok_or_else(|| {
-            actor_error!(not_found; "sector {}: deadline {} has no partition {}, location is stale", sector_number, deadline_idx, partition_idx)
-        })?;
-    if !partition.sectors.get(sector_number) {
-        return Err(
-            actor_error!(not_found; "sector {} not in partition {} of deadline {}, location is stale", sector_number, partition_idx, deadline_idx),
-        );
-    }
-    Ok(status_in_partition(&partition, sector_number))
+    let partitions = deadline_partitions_root(store, roots, deadline_idx)?;
+    read_partition_status(
+        store,
+        &partitions,
+        partition_idx,
+        |partition| match partition {
+            None => Err(
+                actor_error!(not_found; "sector {}: deadline {} has no partition {}, location is stale", sector_number, deadline_idx, partition_idx),
+            ),
+            Some(p) if !p.sectors.get(sector_number) => Err(
+                actor_error!(not_found; "sector {} not in partition {} of deadline {}, location is stale", sector_number, partition_idx, deadline_idx),
+            ),
+            Some(p) => Ok(p.status_of(sector_number)),
+        },
+    )?
 }
 
 /// Whether the sector has exactly the claimed `status` at the location in `aux_data`; errors as
@@ -299,12 +288,12 @@ pub fn sector_status_at<BS: Blockstore>(
 pub fn validate_sector_status<BS: Blockstore>(
     policy: &Policy,
     store: &BS,
-    st: &State,
+    roots: &StatusRoots,
     sector_number: SectorNumber,
     status: SectorStatusCode,
     aux_data: &[u8],
 ) -> Result<bool, ActorError> {
-    Ok(sector_status_at(policy, store, st, sector_number, aux_data)? == status)
+    Ok(sector_status_at(policy, store, roots, sector_number, aux_data)? == status)
 }
 
 /// The recorded (nominal) expiration of a sector the location proves live; early termination
@@ -312,30 +301,27 @@ pub fn validate_sector_status<BS: Blockstore>(
 pub fn get_sector_expiration<BS: Blockstore>(
     policy: &Policy,
     store: &BS,
-    st: &State,
+    roots: &StatusRoots,
     sector_number: SectorNumber,
     aux_data: &[u8],
 ) -> Result<ChainEpoch, ActorError> {
-    let actual = sector_status_at(policy, store, st, sector_number, aux_data)?;
+    let actual = sector_status_at(policy, store, roots, sector_number, aux_data)?;
     if !actual.is_live() {
         return Err(actor_error!(forbidden; "sector {} is not live", sector_number));
     }
-    st.get_sector(store, sector_number)?
-        .map(|info| info.expiration)
-        .ok_or_else(|| {
-            actor_error!(illegal_state; "live sector {} missing from the sectors AMT", sector_number)
-        })
+    sector_expiration(store, roots, sector_number)?.ok_or_else(|| {
+        actor_error!(illegal_state; "live sector {} missing from the sectors AMT", sector_number)
+    })
 }
 
 /// The expiration recorded in the sectors AMT, whatever the sector's status;
 /// `USR_NOT_FOUND` if it is not there.
 pub fn get_nominal_sector_expiration<BS: Blockstore>(
     store: &BS,
-    st: &State,
+    roots: &StatusRoots,
     sector_number: SectorNumber,
 ) -> Result<ChainEpoch, ActorError> {
     check_sector_number(sector_number)?;
-    st.get_sector(store, sector_number)?
-        .map(|info| info.expiration)
+    sector_expiration(store, roots, sector_number)?
         .ok_or_else(|| actor_error!(not_found; "sector {} not found", sector_number))
 }

@@ -234,7 +234,7 @@ fn check(m: &Miner, model: &mut Model, rng: &mut Rng) {
         // tests), so the exact status is checked once per location, and `isLive` beside it.
         for loc in locations {
             let bytes = aux(loc.deadline, loc.partition);
-            match sector_status_at(&m.policy, &m.store, &m.st, n, &bytes) {
+            match sector_status_at(&m.policy, &m.store, &(&m.st).into(), n, &bytes) {
                 Ok(status) => assert_eq!(status, truth.code(), "sector {n} at {loc:?}"),
                 Err(e) => assert_eq!(
                     e.exit_code(),

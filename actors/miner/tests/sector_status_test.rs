@@ -466,7 +466,7 @@ fn sector_expiration_of_live_sectors_only() {
 #[test]
 fn nominal_expiration_reads_the_sectors_amt() {
     let mut m = miner();
-    let nominal = |m: &Miner, n| get_nominal_sector_expiration(&m.store, &m.st, n);
+    let nominal = |m: &Miner, n| get_nominal_sector_expiration(&m.store, &(&m.st).into(), n);
     assert_eq!(nominal(&m, 10).unwrap(), 1000);
     // Dead but not yet compacted: the recorded value is still there.
     assert_eq!(nominal(&m, 12).unwrap(), 1002);

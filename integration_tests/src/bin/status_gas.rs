@@ -10,8 +10,9 @@ use std::process::ExitCode;
 
 use anyhow::{ensure, Context};
 use fil_actor_miner::{
-    GenerateSectorStatusInfoParams, GenerateSectorStatusInfoReturn, SectorLocation,
-    SectorStatusCode, ValidateSectorStatusParams, GENERATE_SECTOR_STATUS_INFO_METHOD,
+    GenerateSectorStatusInfoParams, GenerateSectorStatusInfoReturn, GetSectorExpirationParams,
+    GetSectorExpirationReturn, SectorLocation, SectorStatusCode, ValidateSectorStatusParams,
+    GENERATE_SECTOR_STATUS_INFO_METHOD, GET_SECTOR_EXPIRATION_METHOD,
     VALIDATE_SECTOR_STATUS_METHOD,
 };
 use fil_actors_integration_tests::miner::{create_miner, precommit_and_let_expire};
@@ -46,15 +47,15 @@ fn event_gas(r: &MessageResult) -> (u64, u64) {
 fn run() -> anyhow::Result<()> {
     println!("Sector status on the real FVM (from an account; gas of the whole message)");
     println!();
-    println!("| partitions | sectors | Validate, partition 0 | Validate, last partition | Generate, last sector |");
-    println!("| --- | --- | --- | --- | --- |");
+    println!("| partitions | sectors | Validate, partition 0 | Validate, last partition | GetSectorExpiration, partition 0 | Generate, last sector |");
+    println!("| --- | --- | --- | --- | --- | --- |");
     for partitions in [1u64, 100, 1000] {
         let mut vm = FvmVM::new()?;
         let g = genesis(&mut vm, &[TokenAmount::from_whole(1000)])?;
         let (owner, _) = g.accounts[0];
         let m = create_miner(&mut vm, owner, 1, TokenAmount::from_whole(10))?;
         let sectors = 2 * partitions;
-        install_sectors(&mut vm, m.miner_id, 3, 1..=sectors, 600_000)?;
+        let expires = install_sectors(&mut vm, m.miner_id, 3, 1..=sectors, 600_000)?;
         let validate = |vm: &mut FvmVM, sector: u64, partition: u64| -> anyhow::Result<u64> {
             let aux_data = SectorLocation {
                 deadline: 3,
@@ -76,6 +77,25 @@ fn run() -> anyhow::Result<()> {
         let first = validate(&mut vm, 1, 0)?;
         let last = validate(&mut vm, sectors, partitions - 1)?;
         let r = vm.apply(
+            &Msg::new(owner, m.miner, GET_SECTOR_EXPIRATION_METHOD).params(
+                &GetSectorExpirationParams {
+                    sector_number: 1,
+                    aux_data: SectorLocation {
+                        deadline: 3,
+                        partition: 0,
+                    }
+                    .to_aux_data()?,
+                },
+            )?,
+        )?;
+        let expiration: GetSectorExpirationReturn = r.ret_as()?;
+        ensure!(
+            expiration.expiration == expires,
+            "sector 1 expires at {expires}, not {}",
+            expiration.expiration
+        );
+        let get_expiration = gas(&r)?;
+        let r = vm.apply(
             &Msg::new(owner, m.miner, GENERATE_SECTOR_STATUS_INFO_METHOD).params(
                 &GenerateSectorStatusInfoParams {
                     sector_number: sectors,
@@ -88,7 +108,7 @@ fn run() -> anyhow::Result<()> {
             "sector {sectors} is active"
         );
         println!(
-            "| {partitions} | {sectors} | {first} | {last} | {} |",
+            "| {partitions} | {sectors} | {first} | {last} | {get_expiration} | {} |",
             gas(&r)?
         );
     }

@@ -5,7 +5,7 @@
 //! Syscall failures become `ActorError`s with the exit codes the network uses; nothing here
 //! panics on input (the SDK's own `expect`s cover only syscalls that cannot fail).
 
-use std::cell::Cell;
+use std::cell::{Cell, OnceCell};
 
 use anyhow::{anyhow, bail};
 use cid::Cid;
@@ -32,7 +32,7 @@ use fvm_shared::sector::{
 use fvm_shared::sys::SendFlags;
 use fvm_shared::version::NetworkVersion;
 use fvm_shared::{ActorID, MethodNum, Response};
-use multihash_codetable::{Code, MultihashDigest};
+use multihash_codetable::Code;
 
 use crate::actor_error::abort_exit_code;
 use crate::builtin::Type;
@@ -56,14 +56,15 @@ const BLAKE2B_512: u64 = 0xb240;
 const SHA2_256: u64 = 0x12;
 const SHA2_512: u64 = 0x13;
 
-/// The digest length the FVM must produce for `code`.
+/// The digest length the FVM must produce for `code`. The FVM links blocks with blake2b-256
+/// only and refuses any other hash (`IllegalCid`) whatever the length, so a code this table does
+/// not know gets 0 and the FVM's refusal. Nothing here hashes: a call of the multihash table's
+/// `digest` would link every hasher it knows into each actor's WASM.
 fn digest_size(code: Code) -> u32 {
     match u64::from(code) {
         BLAKE2B_256 | SHA2_256 => 32,
         BLAKE2B_512 | SHA2_512 => 64,
-        // A code this table does not know (another crate may switch on more hashers): learn
-        // the length from the digest of nothing.
-        _ => u32::from(code.digest(&[]).size()),
+        _ => 0,
     }
 }
 
@@ -217,8 +218,9 @@ impl MessageInfo for FvmMessage {
 /// The runtime of one invocation of a built-in actor on the FVM.
 pub struct FvmRuntime<B = ActorBlockstore> {
     blockstore: B,
-    /// The build network's policy, made once per invocation.
-    policy: Policy,
+    /// The build network's policy, made on first use: most methods never ask, and making it
+    /// costs instructions the FVM charges for.
+    policy: OnceCell<Policy>,
     /// Whether the method has validated its caller; the trampoline refuses to return otherwise.
     caller_validated: Cell<bool>,
 }
@@ -233,7 +235,7 @@ impl<B> FvmRuntime<B> {
     pub fn new(blockstore: B) -> Self {
         FvmRuntime {
             blockstore,
-            policy: Policy::default(),
+            policy: OnceCell::new(),
             caller_validated: Cell::new(false),
         }
     }
@@ -469,7 +471,7 @@ impl<B: Blockstore> Runtime for FvmRuntime<B> {
 
 impl<B> RuntimePolicy for FvmRuntime<B> {
     fn policy(&self) -> &Policy {
-        &self.policy
+        self.policy.get_or_init(Policy::default)
     }
 }
 
@@ -668,6 +670,8 @@ pub fn trampoline<C: ActorCode>(params: u32) -> u32 {
 
 #[cfg(test)]
 mod tests {
+    use multihash_codetable::MultihashDigest;
+
     use super::*;
 
     #[test]
@@ -680,6 +684,7 @@ mod tests {
         ] {
             assert_eq!(digest_size(code), u32::from(code.digest(b"x").size()));
         }
+        assert_eq!(digest_size(Code::Sha3_256), 0);
     }
 
     #[test]

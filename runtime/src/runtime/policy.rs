@@ -4,8 +4,6 @@
 //! network whose timeline is shorter. The WASM bundle is built for one network: `Policy::default()`
 //! is that network's preset, chosen by `BUILD_FIL_NETWORK` when the runtime is compiled.
 
-use std::collections::BTreeSet;
-
 use fvm_shared::clock::ChainEpoch;
 use fvm_shared::sector::{RegisteredPoStProof, RegisteredSealProof, SectorSize, StoragePower};
 
@@ -27,21 +25,36 @@ pub const NETWORKS: [&str; 7] = include!("networks.in");
 /// The FIP-0067 start epoch of the `testing-fake-proofs` network.
 pub const TEST_REPLACEMENT_SEALING_START: ChainEpoch = 200_000;
 
-/// A set of proof types, by their registered numbers.
-#[derive(Debug, Default, PartialEq, Eq, Clone)]
-pub struct ProofSet(BTreeSet<i64>);
+/// A set of proof types, by their registered numbers: one bit per number, since every registered
+/// seal and PoSt proof number is below 64. The policy is made in each invocation that asks for it,
+/// and the FVM charges for every instruction spent making it, so the set is a single word.
+#[derive(Debug, Default, PartialEq, Eq, Clone, Copy)]
+pub struct ProofSet(u64);
 
 impl ProofSet {
+    /// Whether `proof` is in the set; a number outside 0..64 never is.
     pub fn contains<P: Into<i64>>(&self, proof: P) -> bool {
-        self.0.contains(&proof.into())
+        u32::try_from(proof.into())
+            .ok()
+            .and_then(|bit| 1u64.checked_shl(bit))
+            .is_some_and(|mask| self.0 & mask != 0)
     }
 
-    pub fn insert<P: Into<i64>>(&mut self, proof: P) {
-        self.0.insert(proof.into());
+    /// Adds `proof`; `None` (and no change) for a number outside 0..64, which no registered
+    /// proof has.
+    pub fn insert<P: Into<i64>>(&mut self, proof: P) -> Option<()> {
+        let bit = u32::try_from(proof.into()).ok()?;
+        self.0 |= 1u64.checked_shl(bit)?;
+        Some(())
     }
 
     fn from_proofs<P: Into<i64>>(proofs: impl IntoIterator<Item = P>) -> Self {
-        ProofSet(proofs.into_iter().map(Into::into).collect())
+        let mut set = ProofSet::default();
+        for proof in proofs {
+            // Every registered proof number fits (a unit test checks the presets).
+            let _ = set.insert(proof);
+        }
+        set
     }
 }
 
@@ -362,6 +375,41 @@ mod tests {
     use super::*;
 
     #[test]
+    fn proof_sets_hold_every_preset_proof() {
+        for (network, sizes) in [
+            ("mainnet", 2),
+            ("calibrationnet", 2),
+            ("butterflynet", 3),
+            ("devnet", 2),
+            ("testing", 5),
+        ] {
+            let p = Policy::for_network(network).unwrap();
+            // Two seal proofs per size (plain and synthetic), one NI-PoRep and one PoSt.
+            assert_eq!(
+                p.valid_pre_commit_proof_type.0.count_ones(),
+                2 * sizes,
+                "{network}"
+            );
+            assert_eq!(
+                p.valid_prove_commit_ni_proof_type.0.count_ones(),
+                sizes,
+                "{network}"
+            );
+            assert_eq!(p.valid_post_proof_type.0.count_ones(), sizes, "{network}");
+        }
+        let mut set = ProofSet::default();
+        assert_eq!(
+            set.insert(RegisteredSealProof::StackedDRG64GiBV1P2_Feat_NiPoRep),
+            Some(())
+        );
+        assert!(set.contains(RegisteredSealProof::StackedDRG64GiBV1P2_Feat_NiPoRep));
+        assert!(!set.contains(RegisteredSealProof::StackedDRG64GiBV1P1));
+        assert_eq!(set.insert(64i64), None);
+        assert_eq!(set.insert(-1i64), None);
+        assert!(!set.contains(64i64) && !set.contains(-1i64) && !set.contains(i64::MAX));
+    }
+
+    #[test]
     fn mainnet_values() {
         let p = Policy::mainnet();
         assert_eq!(p.wpost_proving_period, 2880);
@@ -417,9 +465,9 @@ mod tests {
         same.minimum_consensus_power = m.minimum_consensus_power.clone();
         same.minimum_verified_allocation_size = m.minimum_verified_allocation_size.clone();
         same.prov_collateral_percent_supply_num = m.prov_collateral_percent_supply_num;
-        same.valid_pre_commit_proof_type = m.valid_pre_commit_proof_type.clone();
-        same.valid_post_proof_type = m.valid_post_proof_type.clone();
-        same.valid_prove_commit_ni_proof_type = m.valid_prove_commit_ni_proof_type.clone();
+        same.valid_pre_commit_proof_type = m.valid_pre_commit_proof_type;
+        same.valid_post_proof_type = m.valid_post_proof_type;
+        same.valid_prove_commit_ni_proof_type = m.valid_prove_commit_ni_proof_type;
         assert_eq!(same, m);
     }
 

@@ -1,6 +1,7 @@
 //! Sector status for FEVM contracts (`shared/spec/sector-status.md`): the exported, read-only
 //! methods that let any actor learn and cheaply prove whether a sector is live, and until when.
 //! The logic lives in `crate::sector_status`; these handlers only read the state and answer.
+//! All but the search read the state root through `StatusRoots`, a partial decode.
 
 use fil_actors_runtime::runtime::Runtime;
 use fil_actors_runtime::ActorError;
@@ -9,7 +10,8 @@ use crate::{
     generate_sector_status_info, get_nominal_sector_expiration, get_sector_expiration,
     validate_sector_status, Actor, GenerateSectorStatusInfoParams, GenerateSectorStatusInfoReturn,
     GetNominalSectorExpirationParams, GetNominalSectorExpirationReturn, GetSectorExpirationParams,
-    GetSectorExpirationReturn, State, ValidateSectorStatusParams, ValidateSectorStatusReturn,
+    GetSectorExpirationReturn, State, StatusRoots, ValidateSectorStatusParams,
+    ValidateSectorStatusReturn,
 };
 
 impl Actor {
@@ -32,11 +34,11 @@ impl Actor {
         params: ValidateSectorStatusParams,
     ) -> Result<ValidateSectorStatusReturn, ActorError> {
         rt.validate_immediate_caller_accept_any()?;
-        let st: State = rt.state()?;
+        let roots: StatusRoots = rt.state()?;
         let valid = validate_sector_status(
             rt.policy(),
             rt.store(),
-            &st,
+            &roots,
             params.sector_number,
             params.status,
             &params.aux_data,
@@ -50,11 +52,11 @@ impl Actor {
         params: GetSectorExpirationParams,
     ) -> Result<GetSectorExpirationReturn, ActorError> {
         rt.validate_immediate_caller_accept_any()?;
-        let st: State = rt.state()?;
+        let roots: StatusRoots = rt.state()?;
         let expiration = get_sector_expiration(
             rt.policy(),
             rt.store(),
-            &st,
+            &roots,
             params.sector_number,
             &params.aux_data,
         )?;
@@ -67,8 +69,8 @@ impl Actor {
         params: GetNominalSectorExpirationParams,
     ) -> Result<GetNominalSectorExpirationReturn, ActorError> {
         rt.validate_immediate_caller_accept_any()?;
-        let st: State = rt.state()?;
-        let expiration = get_nominal_sector_expiration(rt.store(), &st, params.sector_number)?;
+        let roots: StatusRoots = rt.state()?;
+        let expiration = get_nominal_sector_expiration(rt.store(), &roots, params.sector_number)?;
         Ok(GetNominalSectorExpirationReturn { expiration })
     }
 }

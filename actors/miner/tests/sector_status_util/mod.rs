@@ -208,10 +208,17 @@ impl Miner {
         aux: &[u8],
     ) -> Result<bool, ActorError> {
         let status = SectorStatusCode::try_from(status).expect("FIP-0112 codes are 0, 1 and 2");
-        validate_sector_status(&self.policy, &self.store, &self.st, sector, status, aux)
+        validate_sector_status(
+            &self.policy,
+            &self.store,
+            &StatusRoots::from(&self.st),
+            sector,
+            status,
+            aux,
+        )
     }
 
     pub fn expiration(&self, sector: SectorNumber, aux: &[u8]) -> Result<ChainEpoch, ActorError> {
-        get_sector_expiration(&self.policy, &self.store, &self.st, sector, aux)
+        get_sector_expiration(&self.policy, &self.store, &(&self.st).into(), sector, aux)
     }
 }
