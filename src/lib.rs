@@ -4,17 +4,7 @@
 //! as [`TEST_BUNDLE`], and what the build recorded about each.
 //!
 //! The CAR's single root is the version-1 manifest envelope; the manifest lists the sixteen v18
-//! actors in builtin-type order. Slots this project has not implemented yet hold a module that
-//! aborts every call with `USR_UNHANDLED_MESSAGE` ([`ActorSource::Unimplemented`]).
-
-/// Where a slot's module came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ActorSource {
-    /// The actor crate of that name, compiled with its `fil-actor` feature.
-    Crate(&'static str),
-    /// `fil_actor_unimplemented`, compiled for this slot: it rejects every message.
-    Unimplemented,
-}
+//! actors in builtin-type order, each compiled from its own crate.
 
 /// One manifest entry of the bundle, as recorded by the build.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -23,19 +13,12 @@ pub struct BundledActor {
     pub builtin_type: u32,
     /// The manifest name, e.g. `storageminer`.
     pub name: &'static str,
-    /// Where the module came from.
-    pub source: ActorSource,
+    /// The actor crate the module was compiled from (with its `fil-actor` feature).
+    pub package: &'static str,
     /// The code CID (Blake2b-256, raw codec) of the module.
     pub code_cid: &'static str,
     /// The size of the module in bytes.
     pub wasm_size: usize,
-}
-
-impl BundledActor {
-    /// Whether this slot is filled by a stand-in rather than its actor.
-    pub fn is_unimplemented(&self) -> bool {
-        self.source == ActorSource::Unimplemented
-    }
 }
 
 /// One bundle the build produced: a CAR whose single root is the manifest envelope, and what the
@@ -75,8 +58,8 @@ mod tests {
                 assert!(actor.wasm_size > 8, "{} has an empty module", actor.name);
             }
             assert_eq!(
-                bundle.actor("placeholder").map(|a| a.source),
-                Some(ActorSource::Crate("fil_actor_placeholder"))
+                bundle.actor("placeholder").map(|a| a.package),
+                Some("fil_actor_placeholder")
             );
             assert!(bundle.actor("nosuchactor").is_none());
             let modules: usize = bundle.actors.iter().map(|a| a.wasm_size).sum();
@@ -87,9 +70,9 @@ mod tests {
     #[test]
     fn test_bundle_is_the_fake_proofs_network() {
         assert_eq!(TEST_BUNDLE.network, "testing-fake-proofs");
-        // Same slots, filled from the same sources, in both bundles.
+        // Same slots, compiled from the same crates, in both bundles.
         for (main, test) in BUNDLE.actors.iter().zip(TEST_BUNDLE.actors) {
-            assert_eq!((main.name, main.source), (test.name, test.source));
+            assert_eq!((main.name, main.package), (test.name, test.package));
         }
         if BUNDLE.network != TEST_BUNDLE.network {
             assert_ne!(BUNDLE.manifest_root, TEST_BUNDLE.manifest_root);

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use fil_builtin_actors_bundle::{ActorSource, BUNDLE};
+use fil_builtin_actors_bundle::BUNDLE;
 
 const USAGE: &str = "\
 Usage: fil_builtin_actors_bundle [-o PATH]
@@ -126,18 +126,14 @@ fn print_table(out: &mut impl Write) -> io::Result<()> {
         .max("code CID".len());
     writeln!(
         out,
-        "{:>2}  {:name_width$}  {:cid_width$}  {:>10}  source",
+        "{:>2}  {:name_width$}  {:cid_width$}  {:>10}  crate",
         "#", "name", "code CID", "WASM bytes"
     )?;
     for actor in BUNDLE.actors {
-        let source = match actor.source {
-            ActorSource::Crate(package) => package,
-            ActorSource::Unimplemented => "not implemented yet (aborts every call)",
-        };
         writeln!(
             out,
-            "{:>2}  {:name_width$}  {:cid_width$}  {:>10}  {source}",
-            actor.builtin_type, actor.name, actor.code_cid, actor.wasm_size
+            "{:>2}  {:name_width$}  {:cid_width$}  {:>10}  {}",
+            actor.builtin_type, actor.name, actor.code_cid, actor.wasm_size, actor.package
         )?;
     }
     let total: usize = BUNDLE.actors.iter().map(|a| a.wasm_size).sum();

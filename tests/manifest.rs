@@ -1,11 +1,11 @@
 //! The freshly built bundle, read the way a node reads it: the CAR into a blockstore, the
 //! manifest through the FVM's own loader, every module through the FVM's engine, and messages
-//! into the placeholder and the stand-in modules on a real FVM machine.
+//! into the placeholder on a real FVM machine.
 
 use std::collections::HashSet;
 
 use cid::Cid;
-use fil_builtin_actors_bundle::{ActorSource, BuiltBundle, BUNDLE, TEST_BUNDLE};
+use fil_builtin_actors_bundle::{BuiltBundle, BUNDLE, TEST_BUNDLE};
 use fvm::call_manager::DefaultCallManager;
 use fvm::engine::EnginePool;
 use fvm::executor::{ApplyKind, ApplyRet, DefaultExecutor, Executor};
@@ -24,24 +24,24 @@ use fvm_shared::message::Message;
 use fvm_shared::state::StateTreeVersion;
 use fvm_shared::version::NetworkVersion;
 
-/// The v18 manifest, in builtin-type order.
-const V18_NAMES: [&str; 16] = [
-    "system",
-    "init",
-    "cron",
-    "account",
-    "storagepower",
-    "storageminer",
-    "storagemarket",
-    "paymentchannel",
-    "multisig",
-    "reward",
-    "verifiedregistry",
-    "datacap",
-    "placeholder",
-    "evm",
-    "eam",
-    "ethaccount",
+/// The v18 manifest, in builtin-type order, with the crate each slot must be compiled from.
+const V18_ACTORS: [(&str, &str); 16] = [
+    ("system", "fil_actor_system"),
+    ("init", "fil_actor_init"),
+    ("cron", "fil_actor_cron"),
+    ("account", "fil_actor_account"),
+    ("storagepower", "fil_actor_power"),
+    ("storageminer", "fil_actor_miner"),
+    ("storagemarket", "fil_actor_market"),
+    ("paymentchannel", "fil_actor_paych"),
+    ("multisig", "fil_actor_multisig"),
+    ("reward", "fil_actor_reward"),
+    ("verifiedregistry", "fil_actor_verifreg"),
+    ("datacap", "fil_actor_datacap"),
+    ("placeholder", "fil_actor_placeholder"),
+    ("evm", "fil_actor_evm"),
+    ("eam", "fil_actor_eam"),
+    ("ethaccount", "fil_actor_ethaccount"),
 ];
 
 /// The bundle loaded into a blockstore: the store, the manifest data CID, and its entries.
@@ -74,7 +74,8 @@ fn manifest_lists_the_v18_actors_in_order_with_distinct_codes() {
 fn check_manifest_lists_the_v18_actors_in_order_with_distinct_codes(bundle: &BuiltBundle) {
     let (bs, data, entries) = load_bundle(bundle);
     let names: Vec<&str> = entries.iter().map(|(name, _)| name.as_str()).collect();
-    assert_eq!(names, V18_NAMES);
+    let v18_names: Vec<&str> = V18_ACTORS.iter().map(|(name, _)| *name).collect();
+    assert_eq!(names, v18_names);
 
     let distinct: HashSet<&Cid> = entries.iter().map(|(_, cid)| cid).collect();
     assert_eq!(distinct.len(), 16, "every slot has its own code CID");
@@ -116,17 +117,17 @@ fn recorded_table_matches_the_car() {
 fn check_recorded_table_matches_the_car(bundle: &BuiltBundle) {
     let (bs, _, entries) = load_bundle(bundle);
     assert_eq!(bundle.actors.len(), entries.len());
-    for (actor, (name, cid)) in bundle.actors.iter().zip(&entries) {
+    for ((actor, (name, cid)), (_, package)) in bundle.actors.iter().zip(&entries).zip(V18_ACTORS) {
         assert_eq!(actor.name, name);
+        assert_eq!(
+            actor.package, package,
+            "{name} is compiled from its own crate"
+        );
         assert_eq!(actor.code_cid, cid.to_string(), "{name}");
         let wasm = bs.get(cid).unwrap().expect("module is in the CAR");
         assert_eq!(actor.wasm_size, wasm.len(), "{name}");
         assert!(wasm.starts_with(b"\0asm"), "{name} is a WASM module");
     }
-    assert_eq!(
-        bundle.actor("placeholder").map(|a| a.source),
-        Some(ActorSource::Crate("fil_actor_placeholder"))
-    );
     let networks = [
         "mainnet",
         "calibrationnet",
@@ -143,7 +144,7 @@ fn check_recorded_table_matches_the_car(bundle: &BuiltBundle) {
     );
 }
 
-/// Chain data the stand-in modules never ask for.
+/// Chain data the placeholder never asks for.
 struct NoChain;
 
 impl Externs for NoChain {}
@@ -177,38 +178,29 @@ impl Chain for NoChain {
 type Machine = DefaultMachine<MemoryBlockstore, NoChain>;
 type Kernel = DefaultFilecoinKernel<DefaultCallManager<Machine>>;
 
-/// First actor id given to a stand-in in the test state tree.
-const FIRST_TEST_ACTOR: u64 = 1000;
+/// The actor id given to the placeholder in the test state tree.
+const PLACEHOLDER_ID: u64 = 1000;
 
 #[test]
-fn fvm_runs_the_placeholder_and_stand_ins_and_they_reject_messages() {
+fn fvm_runs_the_placeholder_and_it_rejects_messages() {
     for bundle in [BUNDLE, TEST_BUNDLE] {
-        check_fvm_runs_the_placeholder_and_stand_ins_and_they_reject_messages(&bundle);
+        check_fvm_runs_the_placeholder_and_it_rejects_messages(&bundle);
     }
 }
 
-fn check_fvm_runs_the_placeholder_and_stand_ins_and_they_reject_messages(bundle: &BuiltBundle) {
+fn check_fvm_runs_the_placeholder_and_it_rejects_messages(bundle: &BuiltBundle) {
     let (bs, _, entries) = load_bundle(bundle);
     let manifest_root: Cid = bundle.manifest_root.parse().unwrap();
+    let code = |name: &str| entries.iter().find(|(n, _)| n == name).unwrap().1;
 
-    // A state tree holding the system actor (the implicit sender) and one actor per module that
-    // must reject every message.
-    let rejecting: Vec<(u64, &(String, Cid))> = entries
-        .iter()
-        .filter(|(name, _)| {
-            let actor = bundle.actor(name).unwrap();
-            actor.is_unimplemented() || *name == "placeholder"
-        })
-        .zip(FIRST_TEST_ACTOR..)
-        .map(|(entry, id)| (id, entry))
-        .collect();
+    // A state tree holding the system actor (the implicit sender) and a placeholder.
     let state_root = {
         let mut tree = StateTree::new(&bs, StateTreeVersion::V5).unwrap();
-        let system = entries.iter().find(|(n, _)| n == "system").unwrap().1;
-        tree.set_actor(0, ActorState::new_empty(system, None));
-        for (id, (_, code)) in &rejecting {
-            tree.set_actor(*id, ActorState::new_empty(*code, None));
-        }
+        tree.set_actor(0, ActorState::new_empty(code("system"), None));
+        tree.set_actor(
+            PLACEHOLDER_ID,
+            ActorState::new_empty(code("placeholder"), None),
+        );
         tree.flush().unwrap()
     };
     let mut config = NetworkConfig::new(NetworkVersion::V28);
@@ -220,21 +212,13 @@ fn check_fvm_runs_the_placeholder_and_stand_ins_and_they_reject_messages(bundle:
     let mut executor: DefaultExecutor<Kernel> =
         DefaultExecutor::new(engines, machine).expect("every module compiles");
 
-    for (id, (name, _)) in &rejecting {
-        let ret = call(&mut executor, *id);
-        assert_eq!(
-            ret.msg_receipt.exit_code,
-            ExitCode::USR_UNHANDLED_MESSAGE,
-            "{name}"
-        );
-        let failure = ret.failure_info.map(|f| f.to_string()).unwrap_or_default();
-        let expected = if name == "placeholder" {
-            fil_actor_placeholder::ABORT_MESSAGE.to_string()
-        } else {
-            format!("{name} is not implemented in this bundle yet")
-        };
-        assert!(failure.contains(&expected), "{name}: {failure}");
-    }
+    let ret = call(&mut executor, PLACEHOLDER_ID);
+    assert_eq!(ret.msg_receipt.exit_code, ExitCode::USR_UNHANDLED_MESSAGE);
+    let failure = ret.failure_info.map(|f| f.to_string()).unwrap_or_default();
+    assert!(
+        failure.contains(fil_actor_placeholder::ABORT_MESSAGE),
+        "{failure}"
+    );
 }
 
 /// Sends method 2 with no value from the system actor to `to`, as an implicit message.

@@ -3,12 +3,15 @@
 
 use test_vm::{FvmVM, NativeVM, VM};
 
+pub mod keys;
 pub mod life;
 pub mod miner;
+pub mod paych;
 pub mod post;
 pub mod report;
 pub mod sector_status;
 pub mod sectors;
+pub mod state_log;
 
 /// Runs `scenario` on a fresh native VM and a fresh FVM engine (invariant checks on) and returns
 /// both outputs, native first, for the caller to compare.

@@ -43,6 +43,7 @@ use crate::miner::{
     prove_commit_params, SEAL_PROOF,
 };
 use crate::sector_status::StatusReader;
+use crate::state_log::StateLog;
 
 use harness::*;
 pub use harness::{
@@ -76,25 +77,26 @@ pub fn provider_life(vm: &mut dyn VM) -> anyhow::Result<LifeOutcome> {
         gas: Vec::new(),
         codes: Vec::new(),
         events: Vec::new(),
-        watched: Vec::new(),
-        states: Vec::new(),
+        log: StateLog::default(),
     };
     // Every built-in actor the life writes: the system and infrastructure actors, the miner, and
     // the accounts (the owner, the worker and the reader's).
-    life.watched = vec![
+    for actor in [
         SYSTEM_ACTOR_ID,
         INIT_ACTOR_ID,
         REWARD_ACTOR_ID,
         CRON_ACTOR_ID,
         STORAGE_POWER_ACTOR_ID,
         life.m.miner_id,
-    ];
+    ] {
+        life.log.watch(actor);
+    }
     for account in [life.m.owner, life.m.worker, life.reader.account] {
         let id = life
             .vm
             .resolve(&account)?
             .with_context(|| format!("account {account} has an ID"))?;
-        life.watched.push(id);
+        life.log.watch(id);
     }
     life.note_gas("CreateMiner (power actor)".to_string(), &created);
     life.note(&created)?;
@@ -568,6 +570,6 @@ pub fn provider_life(vm: &mut dyn VM) -> anyhow::Result<LifeOutcome> {
     Ok(LifeOutcome {
         steps: life.steps,
         gas: life.gas,
-        states: life.states,
+        states: life.log.states,
     })
 }

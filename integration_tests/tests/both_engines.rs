@@ -11,7 +11,7 @@ use fvm_shared::econ::TokenAmount;
 use fvm_shared::error::ExitCode;
 use fvm_shared::METHOD_SEND;
 use test_vm::genesis::{account_address, genesis};
-use test_vm::{balance, bundle, Msg, VM};
+use test_vm::{balance, Msg, VM};
 
 #[derive(Serialize_tuple, Deserialize_tuple)]
 struct ExecParams {
@@ -131,9 +131,8 @@ fn an_aborted_nested_call_leaves_no_state_behind() {
             vm.state_root().unwrap(),
         )
     });
-    if !bundle().unwrap().is_implemented(Type::PaymentChannel) {
-        assert_eq!(native.0, ExitCode::USR_UNHANDLED_MESSAGE);
-        assert!(native.1, "init's state must be reverted");
-    }
+    // The payment channel's constructor refuses missing parameters.
+    assert_eq!(native.0, ExitCode::USR_ILLEGAL_ARGUMENT);
+    assert!(native.1, "init's state must be reverted");
     assert_eq!(native, fvm);
 }

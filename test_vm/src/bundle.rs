@@ -1,5 +1,5 @@
 //! The bundle both engines run: the `testing-fake-proofs` CAR built by the root package (read once
-//! per test process), its manifest, and which slots still hold a stand-in module.
+//! per test process) and its manifest.
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -54,13 +54,6 @@ impl Bundle {
     pub fn load_into<BS: Blockstore>(&self, store: &BS) -> anyhow::Result<()> {
         fvm_ipld_car::load_car_unchecked(store, self.car).context("loading the bundle CAR")?;
         Ok(())
-    }
-
-    /// Whether the slot of `typ` holds its actor (rather than a module rejecting every call).
-    pub fn is_implemented(&self, typ: Type) -> bool {
-        fil_builtin_actors_bundle::TEST_BUNDLE
-            .actor(typ.name())
-            .is_some_and(|a| !a.is_unimplemented())
     }
 }
 

@@ -1,7 +1,8 @@
 //! Genesis: builds the same network on either engine, written once against the [`VM`] trait.
 //! The system and init states are written directly (the FVM reads them itself); every other
-//! singleton gets its constructor sent from the system actor, as at genesis. A slot still filled
-//! by a stand-in module gets its actor with empty state and no constructor call.
+//! singleton gets its constructor sent from the system actor, as at genesis. The verified
+//! registry's root key is a 2-of-3 multisig, as on the ecosystem's test networks
+//! ([`crate::root_key`]).
 
 use anyhow::{anyhow, Context};
 use fil_actors_runtime::builtin::*;
@@ -17,6 +18,7 @@ use num_traits::Zero;
 use serde::Serialize;
 
 use crate::bundle::bundle;
+use crate::root_key::{create_root_key, RootKey};
 use crate::{chain, put_cbor, MessageKind, Msg, StoreRef, VM};
 
 /// Cron's entries at genesis: power's and market's end-of-epoch handlers (v18 method numbers).
@@ -56,8 +58,8 @@ struct AccountState {
 pub struct Genesis {
     /// The funded accounts: key address and ID.
     pub accounts: Vec<(Address, ActorID)>,
-    /// The root key of the verified registry and governor of datacap.
-    pub verifreg_root: Address,
+    /// The root key of the verified registry: a multisig whose signers tests act through.
+    pub verifreg_root: RootKey,
 }
 
 /// The key address of test account `i` (a secp256k1 address over a fixed fake key).
@@ -108,7 +110,6 @@ pub fn genesis(vm: &mut dyn VM, balances: &[TokenAmount]) -> anyhow::Result<Gene
         ActorState::new(codes.code(Type::Init), init_state, zero.clone(), 0, None),
     )?;
 
-    let verifreg_root = Address::new_id(FIRST_NON_SINGLETON_ID);
     let cron = CronParams {
         entries: CRON_ENTRIES
             .iter()
@@ -143,13 +144,6 @@ pub fn genesis(vm: &mut dyn VM, balances: &[TokenAmount]) -> anyhow::Result<Gene
     )?;
     construct(
         vm,
-        VERIFIED_REGISTRY_ACTOR_ID,
-        Type::VerifiedRegistry,
-        Some(&verifreg_root),
-        zero.clone(),
-    )?;
-    construct(
-        vm,
         DATACAP_TOKEN_ACTOR_ID,
         Type::DataCap,
         Some(&Address::new_id(VERIFIED_REGISTRY_ACTOR_ID)),
@@ -167,7 +161,7 @@ pub fn genesis(vm: &mut dyn VM, balances: &[TokenAmount]) -> anyhow::Result<Gene
     )?;
     vm.set_actor(
         BURNT_FUNDS_ACTOR_ID,
-        ActorState::new(codes.code(Type::Account), burnt, zero, 0, None),
+        ActorState::new(codes.code(Type::Account), burnt, zero.clone(), 0, None),
     )?;
 
     // Accounts come into being as on chain: a first send of value to a key address.
@@ -187,14 +181,25 @@ pub fn genesis(vm: &mut dyn VM, balances: &[TokenAmount]) -> anyhow::Result<Gene
             .ok_or_else(|| anyhow!("account {address} was not created"))?;
         accounts.push((address, id));
     }
+
+    // The root key comes after the accounts, which keep the first IDs; the registry after its
+    // root key, which it resolves.
+    let verifreg_root = create_root_key(vm)?;
+    construct(
+        vm,
+        VERIFIED_REGISTRY_ACTOR_ID,
+        Type::VerifiedRegistry,
+        Some(&verifreg_root.address),
+        zero,
+    )?;
     Ok(Genesis {
         accounts,
         verifreg_root,
     })
 }
 
-/// Creates singleton `id` of `typ` and, when its slot is implemented, runs its constructor from
-/// the system actor, which sends `funds` with it.
+/// Creates singleton `id` of `typ` and runs its constructor from the system actor, which sends
+/// `funds` with it.
 fn construct<P: Serialize>(
     vm: &mut dyn VM,
     id: ActorID,
@@ -204,9 +209,6 @@ fn construct<P: Serialize>(
 ) -> anyhow::Result<()> {
     let code = vm.codes().code(typ);
     vm.set_actor(id, ActorState::new_empty(code, None))?;
-    if !bundle()?.is_implemented(typ) {
-        return Ok(());
-    }
     let mut msg = Msg::new(SYSTEM_ACTOR_ADDR, Address::new_id(id), METHOD_CONSTRUCTOR).value(funds);
     if let Some(params) = params {
         msg = msg.params(params)?;

@@ -31,9 +31,11 @@ use serde::Serialize;
 
 pub mod bundle;
 pub mod chain;
+pub mod exec;
 pub mod fvm_engine;
 pub mod genesis;
 pub mod native;
+pub mod root_key;
 pub mod trace;
 pub mod user_actors;
 

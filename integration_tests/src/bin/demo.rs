@@ -71,14 +71,9 @@ fn run() -> anyhow::Result<()> {
         TEST_BUNDLE.network
     );
     for a in TEST_BUNDLE.actors {
-        let note = if a.is_unimplemented() {
-            "  (stand-in: not built yet)"
-        } else {
-            ""
-        };
         println!(
-            "  {:>2} {:<17} {:>8} bytes  {}{}",
-            a.builtin_type, a.name, a.wasm_size, a.code_cid, note
+            "  {:>2} {:<17} {:>8} bytes  {}  {}",
+            a.builtin_type, a.name, a.wasm_size, a.code_cid, a.package
         );
     }
 
@@ -93,8 +88,9 @@ fn run() -> anyhow::Result<()> {
     let (alice, alice_id) = g.accounts[0];
     let (bob, bob_id) = g.accounts[1];
     println!(
-        "{:>5}  genesis: system, init, cron, the singletons, accounts f0{alice_id} and f0{bob_id}",
-        vm.epoch()
+        "{:>5}  genesis: system, init, cron, the singletons, accounts f0{alice_id} and f0{bob_id}, the verified registry's root key {} (a 2-of-3 multisig)",
+        vm.epoch(),
+        g.verifreg_root.address
     );
 
     let r = vm.apply(&Msg::new(alice, bob, METHOD_SEND).value(fil(10)))?;

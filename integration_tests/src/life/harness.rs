@@ -35,6 +35,8 @@ use test_vm::{actor_state, balance, chain, MessageResult, Msg, StoreRef, VM};
 use crate::miner::{apply_ok, worker_message, MinerAddrs};
 use crate::post::{next_window, window_post_params};
 use crate::sector_status::{Answer, Relayed, StatusRead, StatusReader};
+use crate::state_log::StateLog;
+pub use crate::state_log::WrittenState;
 
 /// Carries the direct-data piece; extended later.
 pub const DDO_SECTOR: SectorNumber = 100;
@@ -87,14 +89,6 @@ pub struct LifeOutcome {
     pub gas: Vec<GasUse>,
     /// Every state the life wrote for the actors it touches, in order, each once.
     pub states: Vec<WrittenState>,
-}
-
-/// A state an actor held after a message or a cron tick, and the epoch it was first seen.
-#[derive(Clone, Debug, PartialEq)]
-pub struct WrittenState {
-    pub actor: ActorID,
-    pub head: Cid,
-    pub epoch: ChainEpoch,
 }
 
 /// What a status read of a sector must answer.
@@ -216,8 +210,7 @@ pub(super) struct Life<'v> {
     pub(super) codes: Vec<ExitCode>,
     pub(super) events: Vec<StampedEvent>,
     /// The actors whose states are recorded, and what they held so far.
-    pub(super) watched: Vec<ActorID>,
-    pub(super) states: Vec<WrittenState>,
+    pub(super) log: StateLog,
 }
 
 impl Life<'_> {
@@ -250,22 +243,7 @@ impl Life<'_> {
 
     /// Records each watched actor's state head when it has changed since last seen.
     pub(super) fn record_states(&mut self) -> anyhow::Result<()> {
-        for &actor in &self.watched {
-            let head = self
-                .vm
-                .actor(actor)?
-                .ok_or_else(|| anyhow::anyhow!("actor {actor} vanished"))?
-                .state;
-            let last = self.states.iter().rev().find(|s| s.actor == actor);
-            if last.map(|s| s.head) != Some(head) {
-                self.states.push(WrittenState {
-                    actor,
-                    head,
-                    epoch: self.vm.epoch(),
-                });
-            }
-        }
-        Ok(())
+        self.log.record(self.vm)
     }
 
     /// The worker calls `method`, which must succeed.

@@ -3,7 +3,8 @@
 //! nodes, explorers and libraries written for v18 read this bundle's states. The miner's is
 //! checked whole while FIP-0067 has not begun for it (v18's 15 fields, CID for CID; the census
 //! begins at its first cron, termination or activation at or after the start epoch) and by its
-//! v18 fields after; its deadlines and partitions always.
+//! v18 fields after; its deadlines and partitions always. A multisig's pending transactions and a
+//! payment channel's lanes are read entry by entry.
 
 use std::collections::BTreeSet;
 
@@ -79,6 +80,14 @@ pub fn check_written_states(
                 }
                 check_deadlines(vm, &ours, &mut seen_blocks);
             }
+            Type::Multisig => {
+                round_trips::<fil_actor_multisig_state::v18::State>(&bytes, &what);
+                check_pending_txns(vm, &from_slice(&bytes).unwrap(), &what);
+            }
+            Type::PaymentChannel => {
+                round_trips::<fil_actor_paych_state::v18::State>(&bytes, &what);
+                check_lanes(vm, &from_slice(&bytes).unwrap(), &what);
+            }
             other => panic!("no v18 decoder wired for {}", other.name()),
         }
         match counts.iter_mut().find(|(t, _)| *t == typ) {
@@ -125,4 +134,58 @@ fn check_deadlines(vm: &dyn VM, st: &MinerState, seen: &mut BTreeSet<Cid>) {
             })
             .unwrap();
     }
+}
+
+/// The multisig's pending transactions, read by ChainSafe's v18 map: the same entries as ours,
+/// each encoding to the same bytes.
+fn check_pending_txns(vm: &dyn VM, st: &fil_actor_multisig::State, what: &str) {
+    use fil_actor_multisig_state::v18 as oracle;
+    let store = StoreRef(vm.store());
+    let mut ours = Vec::new();
+    fil_actor_multisig::PendingTxnMap::load(&store, &st.pending_txs, "pending")
+        .unwrap()
+        .for_each(|id, txn| {
+            ours.push((id.0, to_vec(txn).unwrap()));
+            Ok(())
+        })
+        .unwrap();
+    let mut theirs = Vec::new();
+    oracle::PendingTxnMap::load(
+        &store,
+        &st.pending_txs,
+        oracle::PENDING_TXN_CONFIG,
+        "pending",
+    )
+    .unwrap_or_else(|e| panic!("ChainSafe's v18 cannot load the transactions of {what}: {e}"))
+    .for_each(|id, txn| {
+        theirs.push((id.0, to_vec(txn).unwrap()));
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(theirs, ours, "pending transactions of {what}");
+}
+
+/// The payment channel's lanes, read by ChainSafe's v18 lane state: the same lanes as ours, each
+/// encoding to the same bytes.
+fn check_lanes(vm: &dyn VM, st: &fil_actor_paych::State, what: &str) {
+    let theirs = lane_entries::<fil_actor_paych_state::v18::LaneState>(vm, &st.lane_states, what);
+    let ours = lane_entries::<fil_actor_paych::LaneState>(vm, &st.lane_states, what);
+    assert_eq!(theirs, ours, "lanes of {what}");
+}
+
+/// Each lane of the AMT at `root` decoded as `T`, re-encoded.
+fn lane_entries<T: DeserializeOwned + Serialize>(
+    vm: &dyn VM,
+    root: &Cid,
+    what: &str,
+) -> Vec<(u64, Vec<u8>)> {
+    let mut out = Vec::new();
+    Amt::<T, _>::load(root, StoreRef(vm.store()))
+        .unwrap_or_else(|e| panic!("cannot load the lanes of {what}: {e}"))
+        .for_each(|i, lane| {
+            out.push((i, to_vec(lane).unwrap()));
+            Ok(())
+        })
+        .unwrap_or_else(|e| panic!("cannot decode the lanes of {what}: {e}"));
+    out
 }
