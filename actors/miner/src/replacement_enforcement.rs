@@ -118,7 +118,7 @@ impl State {
         // The census begins before the termination it must count.
         self.begin_old_sector_census(policy, epoch);
 
-        let old =
+        let (old, dl_idx, partition_idx) =
             self.replaceable_old_sector(policy, store, &schedule, epoch, params.old_sector)?;
         let mut new = self.replacement_sector(policy, store, &schedule, params.new_sector)?;
         if sector_size_of(&new)? != sector_size_of(&old)? {
@@ -127,7 +127,6 @@ impl State {
                 new.sector_number, new.seal_proof, old.sector_number, old.seal_proof));
         }
 
-        let (dl_idx, partition_idx) = self.find_sector(store, old.sector_number)?;
         let sector_size = self.get_info(store)?.sector_size;
         let quant = self.quant_spec_for_deadline(policy, dl_idx);
         let mut deadlines = self.load_deadlines(store)?;
@@ -158,9 +157,10 @@ impl State {
         Ok(ReplacedSector { old, power_lost })
     }
 
-    /// The old sector `number` if it may be replaced now: present (`USR_NOT_FOUND`), live
-    /// (`USR_NOT_FOUND`), old (`USR_ILLEGAL_ARGUMENT`) and, as for `TerminateSectors`, not in
-    /// the deadline being proven or the next (`USR_ILLEGAL_ARGUMENT`).
+    /// The old sector `number`, with its deadline and partition, if it may be replaced now:
+    /// present (`USR_NOT_FOUND`), live (`USR_NOT_FOUND`), old (`USR_ILLEGAL_ARGUMENT`) and, as
+    /// for `TerminateSectors`, not in the deadline being proven or the next
+    /// (`USR_ILLEGAL_ARGUMENT`).
     fn replaceable_old_sector<BS: Blockstore>(
         &self,
         policy: &Policy,
@@ -168,7 +168,7 @@ impl State {
         schedule: &ReplacementSchedule,
         epoch: ChainEpoch,
         number: SectorNumber,
-    ) -> Result<SectorOnChainInfo, ActorError> {
+    ) -> Result<(SectorOnChainInfo, u64, u64), ActorError> {
         let old = self
             .get_sector(store, number)?
             .ok_or_else(|| actor_error!(not_found; "old sector {} not found", number))?;
@@ -190,7 +190,7 @@ impl State {
             return Err(actor_error!(illegal_argument;
                 "cannot replace sector {} in immutable deadline {}", number, dl_idx));
         }
-        Ok(old)
+        Ok((old, dl_idx, partition_idx))
     }
 
     /// The new sector `number` if it may serve as a replacement: present (`USR_NOT_FOUND`),

@@ -7,8 +7,8 @@
 mod harness;
 
 use fil_actor_miner::{
-    FaultDeclaration, Method, OldSectorCounters, OldSectors, SectorOnChainInfo,
-    SectorOnChainInfoFlags, TerminationDeclaration, REPLACE_SECTOR_METHOD,
+    FaultDeclaration, OldSectorCounters, OldSectors, SectorOnChainInfo, SectorOnChainInfoFlags,
+    TerminationDeclaration,
 };
 use fil_actors_runtime::runtime::policy::EPOCHS_IN_DAY;
 use fil_actors_runtime::test_utils::{expect_abort, MockRuntime};
@@ -123,17 +123,6 @@ fn refused(
     );
     assert_eq!(h.state(rt), before);
     assert_eq!(*rt.balance.borrow(), balance);
-}
-
-#[test]
-fn replace_sector_has_the_frc42_number_of_its_name() {
-    // FRC-42: the first 4 bytes of blake2b-512("1|ReplaceSector") read big-endian, 0x4c14_3de8.
-    assert_eq!(REPLACE_SECTOR_METHOD, 1_276_408_552);
-    assert_eq!(Method::ReplaceSectorExported as u64, 1_276_408_552);
-    assert_eq!(
-        fil_actors_runtime::method_hash!("ReplaceSector"),
-        1_276_408_552
-    );
 }
 
 #[test]
