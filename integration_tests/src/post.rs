@@ -3,9 +3,10 @@
 //! proof the `testing-fake-proofs` verifier accepts for the challenged sectors
 //! (`fake_proofs::window_post_proof_bytes`).
 
-use anyhow::Context;
+use anyhow::{ensure, Context};
 use fil_actor_miner::{
-    DeadlineInfo, PoStPartition, Sectors, State as MinerState, SubmitWindowedPoStParams,
+    DeadlineInfo, Method as MinerMethod, PoStPartition, Sectors, State as MinerState,
+    SubmitWindowedPoStParams,
 };
 use fil_actors_runtime::runtime::fake_proofs::window_post_proof_bytes;
 use fil_actors_runtime::runtime::randomness::draw_randomness;
@@ -14,11 +15,12 @@ use fvm_ipld_bitfield::BitField;
 use fvm_shared::address::Address;
 use fvm_shared::clock::ChainEpoch;
 use fvm_shared::randomness::{Randomness, RANDOMNESS_LENGTH};
-use fvm_shared::sector::{PoStProof, SectorInfo};
+use fvm_shared::sector::{PoStProof, RegisteredPoStProof, SectorInfo};
 use multihash_codetable::{Code, MultihashDigest};
-use test_vm::{actor_state, chain, StoreRef, VM};
+use test_vm::{actor_state, chain, MessageResult, StoreRef, VM};
 
-use crate::miner::{policy, MinerAddrs, POST_PROOF};
+use crate::miner::{apply_ok, policy, worker_message, MinerAddrs, POST_PROOF};
+use crate::sectors::run_deadline_cron;
 
 fn blake2b(data: &[u8]) -> [u8; RANDOMNESS_LENGTH] {
     let mut out = [0u8; RANDOMNESS_LENGTH];
@@ -66,6 +68,34 @@ pub fn next_window(vm: &dyn VM, m: &MinerAddrs, d: u64) -> anyhow::Result<Deadli
         epoch,
     )
     .next_not_elapsed())
+}
+
+/// Runs the miner's deadline crons up to deadline `d`'s next window and submits the Window PoSt
+/// of [`window_post_params`] from the worker, its proof of type `post_proof` (the miner's).
+/// Returns the submission's result, which must succeed.
+pub fn prove_next_window(
+    vm: &mut dyn VM,
+    m: &MinerAddrs,
+    d: u64,
+    post_proof: RegisteredPoStProof,
+) -> anyhow::Result<MessageResult> {
+    let dl = next_window(vm, m, d)?;
+    while vm.epoch() < dl.open {
+        let tick = run_deadline_cron(vm, m.miner_id)?;
+        ensure!(
+            tick.code.is_success(),
+            "cron tick failed with {}",
+            tick.code
+        );
+    }
+    let mut params = window_post_params(vm, m, &dl)?;
+    for proof in &mut params.proofs {
+        proof.post_proof = post_proof;
+    }
+    apply_ok(
+        vm,
+        &worker_message(m, MinerMethod::SubmitWindowedPoSt, &params)?,
+    )
 }
 
 /// The Window PoSt of every partition of `dl` that still holds a live sector, with nothing

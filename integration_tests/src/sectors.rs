@@ -199,6 +199,26 @@ pub fn run_deadline_cron(vm: &mut dyn VM, miner_id: ActorID) -> anyhow::Result<M
     vm.advance_epoch(last + 1)
 }
 
+/// The real FVM's gas of the miner's `OnDeferredCronEvent` call in a cron tick, if the tick ran it
+/// (`None` on the native VM, which measures no gas). Fails if the call failed.
+pub fn miner_cron_gas(tick: &MessageResult, miner_id: ActorID) -> anyhow::Result<Option<u64>> {
+    let call = tick.trace.flatten().into_iter().find(|t| {
+        t.method == MinerMethod::OnDeferredCronEvent as u64 && t.to.id().ok() == Some(miner_id)
+    });
+    match call {
+        None => Ok(None),
+        Some(call) => {
+            anyhow::ensure!(
+                call.code.is_success(),
+                "the miner's cron failed with {} after {:?} gas",
+                call.code,
+                call.gas
+            );
+            Ok(call.gas)
+        }
+    }
+}
+
 /// A fresh network with an owner (1,000 FIL) and an unrelated account (10 FIL), and a miner of
 /// the owner's. Returns the miner and the unrelated account, which reads or pokes the miner.
 pub fn miner_and_stranger(vm: &mut dyn VM) -> anyhow::Result<(MinerAddrs, Address)> {

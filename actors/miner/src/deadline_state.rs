@@ -351,13 +351,69 @@ impl Deadline {
         Ok((popped, modified))
     }
 
-    /// Terminates the addressed sectors at `epoch`. Returns the active power lost.
+    /// Terminates the addressed sectors at `epoch`, queueing them for their termination fee.
+    /// Returns the active power lost.
     #[allow(clippy::too_many_arguments)]
     pub fn terminate_sectors<BS: Blockstore>(
         &mut self,
         store: &BS,
         sectors: &Sectors<'_, BS>,
         epoch: ChainEpoch,
+        partition_sectors: &mut PartitionSectorMap,
+        sector_size: SectorSize,
+        quant: QuantSpec,
+    ) -> Result<PowerPair, ActorError> {
+        self.remove_sectors(
+            store,
+            sectors,
+            Some(epoch),
+            partition_sectors,
+            sector_size,
+            quant,
+        )
+    }
+
+    /// FIP-0067 deadline termination: terminates every live sector of the deadline at `epoch`,
+    /// queueing them for their termination fee. Returns the active power lost.
+    pub fn terminate_all_live_sectors<BS: Blockstore>(
+        &mut self,
+        store: &BS,
+        sectors: &Sectors<'_, BS>,
+        epoch: ChainEpoch,
+        sector_size: SectorSize,
+        quant: QuantSpec,
+    ) -> Result<PowerPair, ActorError> {
+        let mut live = PartitionSectorMap::default();
+        self.for_each(store, |idx, partition| {
+            let numbers = partition.live_sectors();
+            if !numbers.is_empty() {
+                live.add(idx, numbers);
+            }
+            Ok(())
+        })?;
+        self.terminate_sectors(store, sectors, epoch, &mut live, sector_size, quant)
+    }
+
+    /// FIP-0067 `ReplaceSector`: terminates the addressed sectors without a termination fee.
+    /// Returns the active power lost.
+    pub fn terminate_replaced_sectors<BS: Blockstore>(
+        &mut self,
+        store: &BS,
+        sectors: &Sectors<'_, BS>,
+        partition_sectors: &mut PartitionSectorMap,
+        sector_size: SectorSize,
+        quant: QuantSpec,
+    ) -> Result<PowerPair, ActorError> {
+        self.remove_sectors(store, sectors, None, partition_sectors, sector_size, quant)
+    }
+
+    /// Terminates the addressed sectors, queued for their fee as terminated at `fee_epoch` if
+    /// given. Returns the active power lost.
+    fn remove_sectors<BS: Blockstore>(
+        &mut self,
+        store: &BS,
+        sectors: &Sectors<'_, BS>,
+        fee_epoch: Option<ChainEpoch>,
         partition_sectors: &mut PartitionSectorMap,
         sector_size: SectorSize,
         quant: QuantSpec,
@@ -370,14 +426,31 @@ impl Deadline {
                 .map_err(amt_err(format!("failed to load partition {}", idx)))?
                 .cloned()
                 .ok_or_else(|| actor_error!(not_found; "failed to find partition {}", idx))?;
-            let (removed, removed_unproven) = partition
-                .terminate_sectors(store, sectors, epoch, sector_numbers, sector_size, quant)
-                .with_context(|| format!("failed to terminate sectors in partition {}", idx))?;
+            let (removed, removed_unproven) = match fee_epoch {
+                Some(epoch) => partition.terminate_sectors(
+                    store,
+                    sectors,
+                    epoch,
+                    sector_numbers,
+                    sector_size,
+                    quant,
+                ),
+                None => partition.terminate_replaced_sectors(
+                    store,
+                    sectors,
+                    sector_numbers,
+                    sector_size,
+                    quant,
+                ),
+            }
+            .with_context(|| format!("failed to terminate sectors in partition {}", idx))?;
             partitions
                 .set(idx, partition)
                 .map_err(amt_err(format!("failed to store partition {}", idx)))?;
             if !removed.is_empty() {
-                self.early_terminations.set(idx);
+                if fee_epoch.is_some() {
+                    self.early_terminations.set(idx);
+                }
                 self.live_sectors -= removed.len();
             }
             self.faulty_power -= &removed.faulty_power;

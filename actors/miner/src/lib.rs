@@ -32,6 +32,7 @@ mod policy;
 mod power;
 mod precommits;
 mod quantize;
+mod replacement_enforcement;
 mod replacement_sealing;
 mod sector_map;
 mod sector_status;
@@ -59,6 +60,7 @@ pub use policy::*;
 pub use power::*;
 pub use precommits::*;
 pub use quantize::*;
+pub use replacement_enforcement::*;
 pub use replacement_sealing::*;
 pub use sector_map::*;
 pub use sector_status::*;
@@ -132,6 +134,7 @@ pub enum Method {
     GetNominalSectorExpirationExported = GET_NOMINAL_SECTOR_EXPIRATION_METHOD,
     // FIP-0067 (shared/spec/replacement-sealing.md).
     GetReplacementSealingStatusExported = GET_REPLACEMENT_SEALING_STATUS_METHOD,
+    ReplaceSectorExported = REPLACE_SECTOR_METHOD,
 }
 
 /// The storage miner actor.
@@ -198,5 +201,6 @@ impl ActorCode for Actor {
         GenerateSectorLocationExported => generate_sector_status_info,
         GetNominalSectorExpirationExported => get_nominal_sector_expiration,
         GetReplacementSealingStatusExported => get_replacement_sealing_status,
+        ReplaceSectorExported => replace_sector,
     }
 }

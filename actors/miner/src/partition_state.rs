@@ -321,6 +321,37 @@ impl Partition {
         sector_size: SectorSize,
         quant: QuantSpec,
     ) -> Result<(ExpirationSet, PowerPair), ActorError> {
+        let (removed, unproven_power) =
+            self.remove_live_sectors(store, sectors, sector_numbers, sector_size, quant)?;
+        let removed_sectors = &removed.on_time_sectors | &removed.early_sectors;
+        self.record_early_termination(store, epoch, &removed_sectors)?;
+        Ok((removed, unproven_power))
+    }
+
+    /// FIP-0067: terminates live sectors replaced by newly sealed ones, as `terminate_sectors`
+    /// does but without queueing them for a termination fee (a replaced sector pays none).
+    pub fn terminate_replaced_sectors<BS: Blockstore>(
+        &mut self,
+        store: &BS,
+        sectors: &Sectors<'_, BS>,
+        sector_numbers: &BitField,
+        sector_size: SectorSize,
+        quant: QuantSpec,
+    ) -> Result<(ExpirationSet, PowerPair), ActorError> {
+        self.remove_live_sectors(store, sectors, sector_numbers, sector_size, quant)
+    }
+
+    /// Takes live sectors out of the queue, faults, recoveries and unproven sectors and marks
+    /// them terminated. Returns what was removed (with unproven power taken out of its active
+    /// power) and the removed unproven power.
+    fn remove_live_sectors<BS: Blockstore>(
+        &mut self,
+        store: &BS,
+        sectors: &Sectors<'_, BS>,
+        sector_numbers: &BitField,
+        sector_size: SectorSize,
+        quant: QuantSpec,
+    ) -> Result<(ExpirationSet, PowerPair), ActorError> {
         let live = self.live_sectors();
         if !live.contains_all(sector_numbers) {
             return Err(
@@ -334,8 +365,6 @@ impl Partition {
         self.expirations_epochs = queue.flush()?;
 
         let removed_sectors = &removed.on_time_sectors | &removed.early_sectors;
-        self.record_early_termination(store, epoch, &removed_sectors)?;
-
         let unproven = &removed_sectors & &self.unproven;
         self.faults -= &removed_sectors;
         self.recoveries -= &removed_sectors;

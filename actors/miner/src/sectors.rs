@@ -29,6 +29,9 @@ impl SectorOnChainInfoFlags {
     /// The sector's power follows the simple QA rule of FIP-0045 (no deal weight from the
     /// market, only verified claims).
     pub const SIMPLE_QA_POWER: SectorOnChainInfoFlags = SectorOnChainInfoFlags(0x1);
+    /// FIP-0067: the sector has replaced an old sector through `ReplaceSector`, and may not
+    /// replace another. Not a v18 flag; v18's decoders keep unknown bits.
+    pub const REPLACES_OLD_SECTOR: SectorOnChainInfoFlags = SectorOnChainInfoFlags(0x2);
 
     pub const fn empty() -> Self {
         SectorOnChainInfoFlags(0)

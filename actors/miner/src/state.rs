@@ -19,10 +19,10 @@ use serde::ser::SerializeTuple;
 use serde::{Serialize, Serializer};
 
 use crate::{
-    assign_deadlines, deadline_is_mutable, load_precommits, BitFieldQueue, Deadline, DeadlineInfo,
-    DeadlineSectorMap, Deadlines, MinerInfo, OldSectors, PowerPair, PreCommitMap, QuantSpec,
-    SectorOnChainInfo, SectorPreCommitOnChainInfo, Sectors, TerminationResult, VestingFunds,
-    MAX_SECTOR_NUMBER,
+    assign_deadlines, deadline_is_mutable, load_precommits, BitFieldQueue, Deadline,
+    DeadlineEnforcement, DeadlineInfo, DeadlineSectorMap, Deadlines, MinerInfo, OldSectors,
+    PowerPair, PreCommitMap, QuantSpec, SectorOnChainInfo, SectorPreCommitOnChainInfo, Sectors,
+    TerminationResult, VestingFunds, MAX_SECTOR_NUMBER,
 };
 
 /// Bit width of the pre-commit clean-up queue.
@@ -723,14 +723,15 @@ impl State {
             || !self.locked_funds.is_zero()
     }
 
-    /// Processes the end of the current deadline: detects missed proofs, expires sectors,
-    /// releases on-time pledge and moves to the next deadline. Does nothing before the period
-    /// has started.
+    /// Processes the end of the current deadline: applies the FIP-0067 `enforcement` if any,
+    /// detects missed proofs, expires sectors, releases on-time pledge and moves to the next
+    /// deadline. Does nothing before the period has started.
     pub fn advance_deadline<BS: Blockstore>(
         &mut self,
         policy: &Policy,
         store: &BS,
         current_epoch: ChainEpoch,
+        enforcement: Option<DeadlineEnforcement>,
     ) -> Result<AdvanceDeadlineResult, ActorError> {
         let dl_info = self.deadline_info(policy, current_epoch);
         if !dl_info.period_started() {
@@ -755,9 +756,31 @@ impl State {
         }
 
         let quant = dl_info.quant_spec();
+        let mut power_delta = PowerPair::zero();
+        match enforcement {
+            // Terminated now, at the ordinary fee (charged when the queue is processed); the
+            // deadline's end then finds nothing live to fault.
+            Some(DeadlineEnforcement::Terminate) => {
+                let sector_size = self.get_info(store)?.sector_size;
+                let sectors = Sectors::load(store, &self.sectors)?;
+                power_delta -= &deadline.terminate_all_live_sectors(
+                    store,
+                    &sectors,
+                    current_epoch,
+                    sector_size,
+                    quant,
+                )?;
+                self.early_terminations.set(dl_info.index);
+            }
+            // As if no partition had been proven: every live sector not yet faulty is detected
+            // faulty at the deadline's end, and declared recoveries are dropped.
+            Some(DeadlineEnforcement::Fault) => deadline.partitions_posted = BitField::new(),
+            None => {}
+        }
         let fault_expiration = dl_info.last() + policy.fault_max_age;
-        let (mut power_delta, detected_faulty_power) =
+        let (detected_delta, detected_faulty_power) =
             deadline.process_deadline_end(store, quant, fault_expiration, self.sectors)?;
+        power_delta += &detected_delta;
         let total_faulty_power = deadline.faulty_power.clone();
 
         let expired = deadline.pop_expired_sectors(store, dl_info.last(), quant)?;

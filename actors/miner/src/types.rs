@@ -241,6 +241,15 @@ pub struct TerminationDeclaration {
     pub sectors: BitField,
 }
 
+/// FIP-0067 `ReplaceSector`: `[old_sector, new_sector]`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct ReplaceSectorParams {
+    /// The old sector to terminate without a fee.
+    pub old_sector: SectorNumber,
+    /// The sector sealed after the start that replaces it.
+    pub new_sector: SectorNumber,
+}
+
 /// A one-field tuple (not transparent), as v18 encodes it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
 pub struct TerminateSectorsReturn {

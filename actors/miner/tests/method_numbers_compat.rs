@@ -141,3 +141,16 @@ fn method_numbers_match_v18() {
         assert_eq!(ours, theirs, "method pair {}", i);
     }
 }
+
+/// FIP-0067's `ReplaceSector` is this bundle's own exported method (not in v18): its number is
+/// the FRC-42 hash of its name, computed independently (blake2b-512 of "1|ReplaceSector", first
+/// four bytes big-endian: 0x4c14_72e8) and pinned here.
+#[test]
+fn replace_sector_has_the_frc42_number_of_its_name() {
+    assert_eq!(fil_actor_miner::REPLACE_SECTOR_METHOD, 1_276_408_552);
+    assert_eq!(M::ReplaceSectorExported as u64, 1_276_408_552);
+    assert_eq!(
+        fil_actors_runtime::method_hash!("ReplaceSector"),
+        1_276_408_552
+    );
+}

@@ -10,6 +10,10 @@
 //!    or the call fails.
 //!
 //! A stale or forged location may only answer `USR_NOT_FOUND` or the truth.
+//!
+//! With FIP-0067 enforcement active, the histories also fault whole deadlines (as the cron does
+//! more than 24 hours behind schedule), terminate whole deadlines (more than 7 days behind) and
+//! replace sectors (`ReplaceSector`'s termination without fee); the properties still hold.
 
 mod sector_status_util;
 
@@ -108,9 +112,39 @@ impl Model {
     }
 }
 
-fn step(m: &mut Miner, model: &mut Model, rng: &mut Rng) {
+/// Marks every live sector of `dl` with `truth`.
+fn mark_deadline(model: &mut Model, dl: u64, truth: Truth) {
+    let mut live = model.in_deadline(dl, Truth::Active);
+    live.extend(model.in_deadline(dl, Truth::Faulty));
+    for n in live {
+        model.truth.insert(n, truth);
+    }
+}
+
+/// One random step; with `enforcement`, FIP-0067's actions are among the choices.
+fn step(m: &mut Miner, model: &mut Model, rng: &mut Rng, enforcement: bool) {
     let dl = rng.below(DEADLINES);
-    match rng.below(10) {
+    let kinds = if enforcement { 13 } else { 10 };
+    match rng.below(kinds) {
+        10 => {
+            m.enforce_faults(dl);
+            mark_deadline(model, dl, Truth::Faulty);
+        }
+        11 => {
+            m.enforce_termination(dl, model.epoch);
+            mark_deadline(model, dl, Truth::Dead);
+        }
+        12 => {
+            let mut live = model.in_deadline(dl, Truth::Active);
+            live.extend(model.in_deadline(dl, Truth::Faulty));
+            let chosen = rng.pick(&live, 2);
+            if !chosen.is_empty() {
+                m.replace(dl, &chosen);
+                chosen.iter().for_each(|n| {
+                    model.truth.insert(*n, Truth::Dead);
+                });
+            }
+        }
         0..=2 if model.next_number < MAX_NUMBERS => {
             // Commit 1-3 new sectors; some allocated numbers are never proven.
             let mut new = Vec::new();
@@ -250,8 +284,9 @@ fn check(m: &Miner, model: &mut Model, rng: &mut Rng) {
     }
 }
 
-/// Runs the histories of `seeds` (5,000 steps); two halves run as two tests, in parallel.
-fn run(seeds: std::ops::Range<u64>) {
+/// Runs the histories of `seeds`, 40 steps each; the 250 seeds run as two tests, in parallel.
+fn run(seeds: std::ops::Range<u64>, enforcement: bool) {
+    let expected_steps = (seeds.end - seeds.start) as usize * STEPS_PER_SEED;
     let mut steps = 0;
     let mut compacted = 0;
     let mut kinds = BTreeSet::new();
@@ -261,7 +296,7 @@ fn run(seeds: std::ops::Range<u64>) {
         let mut model = Model::default();
         for _ in 0..STEPS_PER_SEED {
             let before = model.proven.len();
-            step(&mut m, &mut model, &mut rng);
+            step(&mut m, &mut model, &mut rng, enforcement);
             if model.proven.len() < before {
                 compacted += 1;
             }
@@ -271,23 +306,28 @@ fn run(seeds: std::ops::Range<u64>) {
         kinds.extend(model.truth.values().copied());
     }
     // The histories must have exercised every kind of sector, and compaction.
-    assert_eq!(steps, 5_000);
+    assert_eq!(steps, expected_steps);
     assert_eq!(
         kinds,
         BTreeSet::from([Truth::Active, Truth::Faulty, Truth::Dead])
     );
     assert!(
-        compacted > 50,
+        compacted > steps / 100,
         "only {compacted} compactions removed sectors"
     );
 }
 
 #[test]
 fn live_sectors_validate_and_dead_ones_never_do_first_half() {
-    run(0..SEEDS / 2);
+    run(0..SEEDS / 2, false);
 }
 
 #[test]
 fn live_sectors_validate_and_dead_ones_never_do_second_half() {
-    run(SEEDS / 2..SEEDS);
+    run(SEEDS / 2..SEEDS, false);
+}
+
+#[test]
+fn with_fip0067_enforcement_live_sectors_validate_and_dead_ones_never_do() {
+    run(SEEDS..SEEDS + SEEDS / 2, true);
 }

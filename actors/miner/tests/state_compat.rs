@@ -598,7 +598,7 @@ fn state_operations_match_chainsafe_v18() {
     same(&ours, &theirs, "locking funds and repaying debt");
 
     for epoch in [1059, 1119, 5000, 6000] {
-        let a = ours.advance_deadline(&policy, &store, epoch).unwrap();
+        let a = ours.advance_deadline(&policy, &store, epoch, None).unwrap();
         let b = theirs
             .advance_deadline(&their_policy, &store, epoch)
             .unwrap();

@@ -239,7 +239,7 @@ fn advancing_deadlines_moves_the_period() {
     let mut offset = new_state(&store);
     offset.proving_period_start = 5000;
     assert_eq!(
-        offset.advance_deadline(&policy, &store, 100).unwrap(),
+        offset.advance_deadline(&policy, &store, 100, None).unwrap(),
         AdvanceDeadlineResult::default()
     );
     assert_eq!(
@@ -247,7 +247,7 @@ fn advancing_deadlines_moves_the_period() {
         (15, 5000)
     );
     // The last deadline of the period wraps to the next period.
-    let r = st.advance_deadline(&policy, &store, 2879).unwrap();
+    let r = st.advance_deadline(&policy, &store, 2879, None).unwrap();
     assert_eq!(r, AdvanceDeadlineResult::default());
     assert_eq!((st.current_deadline, st.proving_period_start), (0, 2880));
     let dl = st.deadline_info(&policy, 2900);

@@ -22,7 +22,7 @@ use fil_actor_miner::{
 };
 use fil_actors_integration_tests::miner::{policy, worker_message, MinerAddrs};
 use fil_actors_integration_tests::sectors::{
-    census_miner, run_deadline_cron, turn_on_deadline_cron, CENSUS_SEAL_PROOF,
+    census_miner, miner_cron_gas, run_deadline_cron, turn_on_deadline_cron, CENSUS_SEAL_PROOF,
 };
 use fil_actors_runtime::runtime::policy::TEST_REPLACEMENT_SEALING_START;
 use fil_actors_runtime::runtime::Policy;
@@ -34,8 +34,6 @@ use test_vm::{actor_state, put_cbor, FvmVM, MessageResult, StoreRef, VM};
 const START: ChainEpoch = TEST_REPLACEMENT_SEALING_START;
 /// Distinct expiration periods of the sectors.
 const SPREAD: u64 = 1_000;
-/// The miner's `OnDeferredCronEvent`.
-const ON_DEFERRED_CRON_EVENT: u64 = MinerMethod::OnDeferredCronEvent as u64;
 
 fn main() -> ExitCode {
     match run() {
@@ -74,27 +72,6 @@ fn gas(r: &MessageResult) -> anyhow::Result<u64> {
         r.failure
     );
     r.gas_used.context("the FVM reports gas")
-}
-
-/// The gas of the miner's deadline cron in a tick, if the tick ran it.
-fn miner_cron_gas(tick: &MessageResult, miner: u64) -> anyhow::Result<Option<u64>> {
-    let call = tick
-        .trace
-        .flatten()
-        .into_iter()
-        .find(|t| t.method == ON_DEFERRED_CRON_EVENT && t.to.id().ok() == Some(miner));
-    match call {
-        None => Ok(None),
-        Some(call) => {
-            ensure!(
-                call.code.is_success(),
-                "the miner's cron failed with {} after {:?} gas",
-                call.code,
-                call.gas
-            );
-            Ok(call.gas)
-        }
-    }
 }
 
 /// The first epoch at or after the start at which deadline 0 is not the current deadline (so it

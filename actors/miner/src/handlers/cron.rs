@@ -126,7 +126,10 @@ fn handle_proving_deadline(
         had_early_terminations = !state.early_terminations.is_empty();
 
         let deadline = state.deadline_info(policy, curr_epoch).index;
-        let result = state.advance_deadline(policy, store, curr_epoch)?;
+        // FIP-0067: a miner far behind its deactivation schedule has this deadline faulted or
+        // terminated.
+        let enforcement = state.deadline_enforcement(policy, curr_epoch);
+        let result = state.advance_deadline(policy, store, curr_epoch, enforcement)?;
         power_delta += &result.power_delta;
         pledge_delta += &result.pledge_delta;
 

@@ -112,7 +112,8 @@ impl Actor {
 
     /// Owner, worker or control address. First repays all fee debt (refused if the unlocked
     /// balance cannot), then marks the declared faulty sectors recovering. Not allowed during a
-    /// consensus fault. Power returns only when a Window PoSt proves them.
+    /// consensus fault, nor (FIP-0067) while the miner is behind its replacement sealing
+    /// schedule. Power returns only when a Window PoSt proves them.
     pub fn declare_faults_recovered(
         rt: &impl Runtime,
         params: DeclareFaultsRecoveredParams,
@@ -137,6 +138,7 @@ impl Actor {
             let store = rt.store();
             let policy = rt.policy();
             let curr_epoch = rt.curr_epoch();
+            state.check_recoveries_allowed(policy, curr_epoch)?;
             let mut deadlines = state.load_deadlines(store)?;
             let sectors = Sectors::load(store, &state.sectors)?;
             for (deadline_idx, partitions) in to_process.iter() {

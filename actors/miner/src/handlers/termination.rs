@@ -224,7 +224,7 @@ pub(crate) fn schedule_early_termination_work(rt: &impl Runtime) -> Result<(), A
 
 /// Tells the market that sectors holding deals terminated at `epoch`. In cron (the system
 /// actor as origin) a failure is ignored, so a broken market cannot stall this miner's cron.
-fn request_terminate_deals(
+pub(crate) fn request_terminate_deals(
     rt: &impl Runtime,
     epoch: ChainEpoch,
     sectors: &BitField,

@@ -7,21 +7,28 @@
 
 use cid::Cid;
 use fil_actor_miner::{
-    pledge_penalty_for_continued_fault, pledge_penalty_for_termination, DeadlineInfo, Method,
-    PoStPartition, ReplacementSealingStatus, SectorActivationManifest, SectorOnChainInfo,
+    ext, pledge_penalty_for_continued_fault, pledge_penalty_for_termination, DeadlineInfo, Method,
+    PoStPartition, PowerPair, ReplaceSectorParams, ReplacementSealingStatus,
+    SectorActivationManifest, SectorOnChainInfo,
 };
 use fil_actors_runtime::runtime::Policy;
 use fil_actors_runtime::test_utils::MockRuntime;
+use fil_actors_runtime::{ActorError, STORAGE_MARKET_ACTOR_ADDR};
 use fvm_ipld_bitfield::BitField;
+use fvm_ipld_encoding::ipld_block::IpldBlock;
 use fvm_ipld_encoding::to_vec;
+use fvm_shared::address::Address;
 use fvm_shared::clock::ChainEpoch;
 use fvm_shared::econ::TokenAmount;
+use fvm_shared::error::ExitCode;
 use fvm_shared::event::{ActorEvent, Entry, Flags};
 use fvm_shared::sector::{SectorNumber, StoragePower};
 use serde::Serialize;
 
 use super::post::{power, CronConfig, PoStConfig};
-use super::{as_caller, call, ActorHarness, OTHER};
+use super::{
+    as_caller, call, expect_pledge_update, expect_power_update, finish, ActorHarness, OTHER,
+};
 use fil_actor_miner::emit::{FeeApplied, FeeType};
 
 /// The miner's fee accounting at one moment.
@@ -196,6 +203,52 @@ impl ActorHarness {
             },
         );
         idx
+    }
+
+    /// ReplaceSector (FIP-0067) from `caller`, expecting on success the power update
+    /// `power_delta`, the pledge notice `pledge_delta`, the market told at the current epoch that
+    /// `deal_sectors` terminated, and `events` (entry by entry). A failure drops what it did not
+    /// reach.
+    #[allow(clippy::too_many_arguments)]
+    pub fn replace_sector(
+        &self,
+        rt: &MockRuntime,
+        caller: Address,
+        old_sector: SectorNumber,
+        new_sector: SectorNumber,
+        power_delta: PowerPair,
+        pledge_delta: TokenAmount,
+        deal_sectors: &[SectorNumber],
+        events: Vec<ActorEvent>,
+    ) -> Result<(), ActorError> {
+        as_caller(rt, caller);
+        let info = self.info(rt);
+        rt.expect_validate_caller_addr(vec![info.owner, info.worker]);
+        expect_power_update(rt, &power_delta);
+        expect_pledge_update(rt, &pledge_delta);
+        if !deal_sectors.is_empty() {
+            let params = ext::market::OnMinerSectorsTerminateParams {
+                epoch: rt.epoch.get(),
+                sectors: BitField::try_from_bits(deal_sectors.iter().copied()).unwrap(),
+            };
+            rt.expect_send_simple(
+                STORAGE_MARKET_ACTOR_ADDR,
+                ext::market::ON_MINER_SECTORS_TERMINATE_METHOD,
+                IpldBlock::serialize_cbor(&params).unwrap(),
+                TokenAmount::from_atto(0),
+                None,
+                ExitCode::OK,
+            );
+        }
+        for event in events {
+            rt.expect_emitted_event(event);
+        }
+        let params = ReplaceSectorParams {
+            old_sector,
+            new_sector,
+        };
+        let res = call::<_, ()>(rt, Method::ReplaceSectorExported, Some(&params)).map(|_| ());
+        finish(rt, res)
     }
 
     /// GetReplacementSealingStatus (FIP-0067) from an unrelated account: `None` while dormant or

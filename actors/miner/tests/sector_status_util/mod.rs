@@ -173,6 +173,35 @@ impl Miner {
         self.st.early_terminations.set(dl);
     }
 
+    /// FIP-0067 deadline faults, as the deadline cron applies them: the deadline's end as if no
+    /// partition had been proven, every live sector faulty.
+    pub fn enforce_faults(&mut self, dl: u64) {
+        let sectors = self.st.sectors;
+        self.with_deadline(dl, |store, _, d| {
+            d.partitions_posted = BitField::new();
+            d.process_deadline_end(store, QUANT, FAULT_EXPIRATION, sectors)
+                .unwrap()
+        });
+    }
+
+    /// FIP-0067 deadline termination: every live sector of `dl` terminated at `epoch`.
+    pub fn enforce_termination(&mut self, dl: u64, epoch: ChainEpoch) {
+        self.with_deadline(dl, |store, s, d| {
+            d.terminate_all_live_sectors(store, s, epoch, SIZE, QUANT)
+                .unwrap()
+        });
+        self.st.early_terminations.set(dl);
+    }
+
+    /// FIP-0067 `ReplaceSector`'s termination of old `sectors` of `dl`, without a fee.
+    pub fn replace(&mut self, dl: u64, sectors: &[SectorNumber]) {
+        let mut map = self.by_partition(dl, sectors);
+        self.with_deadline(dl, |store, s, d| {
+            d.terminate_replaced_sectors(store, s, &mut map, SIZE, QUANT)
+                .unwrap()
+        });
+    }
+
     /// Expires every sector of `dl` whose expiration is at or before `until`; returns them.
     pub fn expire(&mut self, dl: u64, until: ChainEpoch) -> BitField {
         let set = self.with_deadline(dl, |store, _, d| {
