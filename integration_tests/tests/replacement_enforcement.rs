@@ -1,5 +1,5 @@
 //! FIP-0067 enforcement on both engines, under the test network's policy (timeline from epoch
-//! 200,000, 5-day grace, 90-day target; a miner with nothing deactivated is due at 214,400). A
+//! 700,000, 5-day grace, 90-day target; a miner with nothing deactivated is due at 714,400). A
 //! miner holds old sectors 1 and 2 in deadline 3 and 3 and 4 in deadline 10; its deadline cron
 //! is turned on at a chosen epoch and deadline 3 is proven in its next window. Then:
 //! - 25 hours behind, deadline 3's end marks 1 and 2 faulty and the power claim drops; its next
@@ -42,10 +42,10 @@ use test_vm::{actor_state, balance, walk_to, VM};
 const START: ChainEpoch = TEST_REPLACEMENT_SEALING_START;
 /// Due point with nothing deactivated: the start plus the 5-day grace period.
 const DUE: ChainEpoch = START + 5 * EPOCHS_IN_DAY;
-/// Expiring after the threshold (459,200): old.
-const OLD: ChainEpoch = 600_000;
+/// Expiring after the threshold (959,200): old.
+const OLD: ChainEpoch = 1_100_000;
 /// Expiring before it: never old.
-const NOT_OLD: ChainEpoch = 300_000;
+const NOT_OLD: ChainEpoch = 800_000;
 /// One 2 KiB sector's power.
 const SECTOR: u64 = 2048;
 

@@ -1,5 +1,5 @@
 //! FIP-0067 on both engines, under the test network's policy, which starts the replacement-sealing
-//! timeline at epoch 200,000 (5-day grace, 90-day target): dormant before the start; at the start
+//! timeline at epoch 700,000 (5-day grace, 90-day target): dormant before the start; at the start
 //! the first termination begins the census of old sectors (reading nothing) and counts itself as
 //! a deactivation; the next deadline cron counts the miner's old sectors; extending an old
 //! sector is refused; the getter reports the schedule once the census is complete.
@@ -79,10 +79,10 @@ fn scenario(vm: &mut dyn VM) -> Outcome {
     let policy = policy().unwrap();
     assert_eq!(policy.replacement_sealing_start_epoch, Some(START));
     let (m, reader) = miner_and_stranger(vm).unwrap();
-    // Threshold = 200,000 + 259,200 = 459,200. Deadline 3 holds 1 and 2, expiring after it
+    // Threshold = 700,000 + 259,200 = 959,200. Deadline 3 holds 1 and 2, expiring after it
     // (old); deadline 4 holds 3 and 4, expiring before it.
-    let late = install_sectors(vm, m.miner_id, 3, 1..=2, 600_000).unwrap();
-    install_sectors(vm, m.miner_id, 4, 3..=4, 300_000).unwrap();
+    let late = install_sectors(vm, m.miner_id, 3, 1..=2, 1_100_000).unwrap();
+    install_sectors(vm, m.miner_id, 4, 3..=4, 800_000).unwrap();
 
     let before_start = status(vm, reader, &m);
 

@@ -770,7 +770,9 @@ impl State {
                     sector_size,
                     quant,
                 )?;
-                self.early_terminations.set(dl_info.index);
+                if !deadline.early_terminations.is_empty() {
+                    self.early_terminations.set(dl_info.index);
+                }
             }
             // As if no partition had been proven: every live sector not yet faulty is detected
             // faulty at the deadline's end, and declared recoveries are dropped.

@@ -1,6 +1,6 @@
 //! Real-FVM gas of the FIP-0067 deadline cron with enforcement, for a miner of 1,000 old 32 GiB
 //! sectors, all in one deadline (one partition): the worst case of one cron, which processes one
-//! deadline. Under the test network's timeline (start 200,000, due at 214,400 with nothing
+//! deadline. Under the test network's timeline (start 700,000, due at 714,400 with nothing
 //! deactivated), three twins prove the deadline in its window and then run its end:
 //! - on schedule (its end before the due point): nothing enforced;
 //! - 25 hours behind or more: the 1,000 sectors marked faulty;
@@ -66,7 +66,7 @@ fn twin(end: ChainEpoch) -> anyhow::Result<End> {
         &mut vm,
         &Msg::new(owner, m.worker, METHOD_SEND).value(TokenAmount::from_whole(5_000)),
     )?;
-    let layout: Vec<(u64, ChainEpoch)> = (0..SECTORS).map(|n| (n, 600_000)).collect();
+    let layout: Vec<(u64, ChainEpoch)> = (0..SECTORS).map(|n| (n, START + 400_000)).collect();
     install_sectors_expiring(&mut vm, m.miner_id, DEADLINE, CENSUS_SEAL_PROOF, &layout)?;
 
     let st: MinerState = actor_state(&vm, m.miner_id)?;

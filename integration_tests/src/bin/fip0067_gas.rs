@@ -1,5 +1,5 @@
 //! Real-FVM gas of the FIP-0067 old-sector census (`make gas`), on miners of 10,000 and 100,000
-//! 32 GiB sectors under the test network's timeline (start at epoch 200,000, threshold 459,200).
+//! 32 GiB sectors under the test network's timeline (start at epoch 700,000, threshold 959,200).
 //!
 //! Each miner holds its sectors in the 48 deadlines (one partition of up to 2,349 sectors each),
 //! with expirations spread over 1,000 proving periods after the start: every partition has

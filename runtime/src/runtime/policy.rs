@@ -22,8 +22,11 @@ pub const NETWORK_NAME: &str = env!("FIL_ACTORS_NETWORK");
 /// The networks this project builds bundles for, in the order the README lists them.
 pub const NETWORKS: [&str; 7] = include!("networks.in");
 
-/// The FIP-0067 start epoch of the `testing-fake-proofs` network.
-pub const TEST_REPLACEMENT_SEALING_START: ChainEpoch = 200_000;
+/// The FIP-0067 start epoch of the `testing-fake-proofs` network: after the end of every
+/// scenario that runs a provider with sectors committed beyond the deactivation target (the
+/// provider's life ends near epoch 612,000), since enforcement would otherwise take their
+/// deadlines.
+pub const TEST_REPLACEMENT_SEALING_START: ChainEpoch = 700_000;
 
 /// A set of proof types, by their registered numbers: one bit per number, since every registered
 /// seal and PoSt proof number is below 64. The policy is made in each invocation that asks for it,
@@ -307,7 +310,7 @@ impl Policy {
     }
 
     /// The network the test engines run: the testing preset, with the FIP-0067 replacement-sealing
-    /// timeline started at epoch 200,000 and shortened (5-day grace, 90-day target), so that
+    /// timeline started at epoch 700,000 and shortened (5-day grace, 90-day target), so that
     /// scenarios can reach it (`replacement-sealing.md`: "tested with a start epoch set in the
     /// test policy"). Before that epoch it behaves exactly as `testing`.
     pub fn testing_fake_proofs() -> Policy {
@@ -480,7 +483,7 @@ mod tests {
         assert_eq!(
             Policy::for_network("testing-fake-proofs"),
             Some(Policy {
-                replacement_sealing_start_epoch: Some(200_000),
+                replacement_sealing_start_epoch: Some(700_000),
                 replacement_sealing_grace_period: 14_400,
                 replacement_sealing_deactivation_target: 259_200,
                 ..Policy::testing()

@@ -1,8 +1,10 @@
 //! Cron: `OnDeferredCronEvent`, the power actor's callbacks. At the end of each proving
-//! deadline: a due worker change, expired pre-commitments (deposit forfeited), missed PoSts
-//! (faults), on-time and fault-driven expirations, the continued-fault fee, the FIP-0100 daily
-//! fee, debt repayment, vesting, power and pledge updates, then re-enrolment while the miner
-//! still holds funds. Early terminations left by a bounded batch get their own callback.
+//! deadline: the FIP-0067 census and enforcement (the deadline faulted or terminated when the
+//! miner is far behind its replacement schedule), a due worker change, expired pre-commitments
+//! (deposit forfeited), missed PoSts (faults), on-time and fault-driven expirations, the
+//! continued-fault fee, the FIP-0100 daily fee, debt repayment, vesting, power and pledge
+//! updates, then re-enrolment while the miner still holds funds. Early terminations left by a
+//! bounded batch get their own callback.
 
 use fil_actors_runtime::runtime::policy::EPOCHS_IN_DAY;
 use fil_actors_runtime::runtime::Runtime;
