@@ -7,6 +7,7 @@
 #   make costs                                                     off-chain cost report of the miner's read paths
 #   make gas                                                       real-FVM gas report: a provider's life per method, events, sector status by miner size
 #   make census-gas                                                real-FVM gas of the FIP-0067 census on miners of 10,000 and 100,000 sectors (slow)
+#   make enforcement-gas                                           real-FVM gas of the FIP-0067 enforcement in the deadline cron (1,000 sectors)
 #   make gas-compare                                               the shared gas probe on this bundle and on the network's v18 figures, side by side
 
 SHELL := /bin/bash
@@ -18,7 +19,7 @@ else
 BUNDLE_CAR ?= output/builtin-actors-$(NETWORK).car
 endif
 
-.PHONY: demo bundle test check fmt clippy wasm-target costs gas census-gas gas-compare
+.PHONY: demo bundle test check fmt clippy wasm-target costs gas census-gas enforcement-gas gas-compare
 
 # The actors compile to this target inside the bundle's build script.
 wasm-target:
@@ -60,6 +61,11 @@ gas: wasm-target
 # and the census's share of each deadline cron, on twin miners of 10,000 and 100,000 sectors.
 census-gas: wasm-target
 	$(CARGO) run --locked -q -p fil_actors_integration_tests --bin fip0067_gas
+
+# Real-FVM gas of the miner's deadline cron for a deadline of 1,000 old sectors: on schedule,
+# faulted by FIP-0067 enforcement, and terminated by it.
+enforcement-gas: wasm-target
+	$(CARGO) run --locked -q -p fil_actors_integration_tests --bin enforcement_gas
 
 # The shared, bundle-agnostic gas probe (`../shared/tools/gas-probe`) on the testing-fake-proofs
 # bundle, then its per-step ratios against the network's v18 figures and their geometric mean.
