@@ -98,6 +98,7 @@ fn run() -> Result<()> {
         "Cargo.toml",
         "Cargo.lock",
         "rust-toolchain.toml",
+        ".cargo/config.toml",
     ] {
         println!("cargo:rerun-if-changed={}", root.join(input).display());
     }
