@@ -13,6 +13,7 @@ use fvm_shared::clock::ChainEpoch;
 use fvm_shared::deal::DealID;
 use fvm_shared::econ::TokenAmount;
 use fvm_shared::sector::{RegisteredSealProof, SectorNumber};
+use num_traits::Signed;
 use serde::{Deserialize, Serialize};
 
 use crate::{DealWeight, MAX_SECTOR_NUMBER};
@@ -96,6 +97,14 @@ pub struct SectorOnChainInfo {
     /// update. Sectors stored before FIP-0100 have 15 fields and decode with a zero fee.
     #[serde(default)]
     pub daily_fee: TokenAmount,
+}
+
+impl SectorOnChainInfo {
+    /// Whether the sector holds deal data (weighted deals, verified or not): its termination must
+    /// be reported to the market.
+    pub fn holds_deals(&self) -> bool {
+        self.deal_weight.is_positive() || self.verified_deal_weight.is_positive()
+    }
 }
 
 /// The sectors AMT, loaded.

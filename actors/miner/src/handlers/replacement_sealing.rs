@@ -5,7 +5,6 @@
 use fil_actors_runtime::runtime::Runtime;
 use fil_actors_runtime::{actor_error, ActorError};
 use fvm_ipld_bitfield::BitField;
-use num_traits::Signed;
 
 use super::termination::request_terminate_deals;
 use super::{notify_pledge_changed, request_update_power};
@@ -34,18 +33,20 @@ impl Actor {
         let replaced = rt.transaction(|state: &mut State, rt| {
             let info = state.get_info(rt.store())?;
             rt.validate_immediate_caller_is(&[info.owner, info.worker])?;
-            state.replace_sector(rt.policy(), rt.store(), rt.curr_epoch(), &params)
+            let replaced =
+                state.replace_sector(rt.policy(), rt.store(), rt.curr_epoch(), &params)?;
+            // Nothing below moves funds: the balance can be checked against this state.
+            state.check_balance_invariants(&rt.current_balance())?;
+            Ok(replaced)
         })?;
         let old = &replaced.old;
         request_update_power(rt, -replaced.power_lost)?;
         notify_pledge_changed(rt, &-old.initial_pledge.clone())?;
-        if old.deal_weight.is_positive() || old.verified_deal_weight.is_positive() {
+        if old.holds_deals() {
             let with_data = BitField::try_from_bits([old.sector_number])
                 .map_err(|e| actor_error!(illegal_state; "sector {}: {}", old.sector_number, e))?;
             request_terminate_deals(rt, rt.curr_epoch(), &with_data)?;
         }
-        emit::sector_terminated(rt, old.sector_number)?;
-        let state: State = rt.state()?;
-        state.check_balance_invariants(&rt.current_balance())
+        emit::sector_terminated(rt, old.sector_number)
     }
 }

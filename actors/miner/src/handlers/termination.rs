@@ -12,7 +12,7 @@ use fvm_ipld_bitfield::BitField;
 use fvm_ipld_encoding::ipld_block::IpldBlock;
 use fvm_shared::clock::ChainEpoch;
 use fvm_shared::econ::TokenAmount;
-use num_traits::{Signed, Zero};
+use num_traits::Zero;
 
 use super::{
     burn_funds, controlling_addresses, enroll_cron_event, notify_pledge_changed,
@@ -167,8 +167,7 @@ pub(crate) fn process_early_terminations(
                         epoch - sector.activation,
                         &fault_fee,
                     );
-                    if sector.deal_weight.is_positive() || sector.verified_deal_weight.is_positive()
-                    {
+                    if sector.holds_deals() {
                         with_data.push(sector.sector_number);
                     }
                     terminated.push(sector.sector_number);
