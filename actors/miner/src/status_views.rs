@@ -92,7 +92,7 @@ impl<'de> Deserialize<'de> for StatusRoots {
     }
 }
 
-/// Picks deadline `0`'s CID out of the encoded `Deadlines` (`[[cid; 48]]`) without parsing the
+/// Picks the CID of deadline `self.0` out of the encoded `Deadlines` (`[[cid; 48]]`) without parsing the
 /// other 47.
 struct DeadlineCidAt(u64);
 
