@@ -92,8 +92,8 @@ impl<'de> Deserialize<'de> for StatusRoots {
     }
 }
 
-/// Picks the CID of deadline `self.0` out of the encoded `Deadlines` (`[[cid; 48]]`) without parsing the
-/// other 47.
+/// Picks the CID of deadline `self.0` out of the encoded `Deadlines` (`[[cid; 48]]`) without
+/// parsing the other 47.
 struct DeadlineCidAt(u64);
 
 impl<'de> DeserializeSeed<'de> for DeadlineCidAt {
