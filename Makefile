@@ -19,11 +19,15 @@ else
 BUNDLE_CAR ?= output/builtin-actors-$(NETWORK).car
 endif
 
-.PHONY: demo bundle test check fmt clippy wasm-target costs gas census-gas enforcement-gas gas-compare
+.PHONY: demo bundle test check fmt clippy wasm-target wasm-tools costs gas census-gas enforcement-gas gas-compare
 
-# The actors compile to this target inside the bundle's build script.
-wasm-target:
+# The actors compile to this target inside the bundle's build script, which then passes every
+# module through binaryen's wasm-opt (binaryen.js on Node.js, pinned by tools/binaryen's lock file).
+wasm-target: wasm-tools
 	rustup target add wasm32-unknown-unknown
+
+wasm-tools:
+	npm ci --prefix tools/binaryen --no-audit --no-fund
 
 # The README's first command: the bundle and its table, then a short life on the real FVM.
 demo: bundle
