@@ -239,6 +239,68 @@ mod tests {
         Ok(sector == 7 || sector == 8)
     }
 
+    /// The whole-tree check runs these checks: a tree holding the registry, with a claim by an
+    /// account, and an empty token.
+    #[test]
+    fn the_whole_tree_check_reports_a_claim_by_an_account() {
+        use fvm::state_tree::{ActorState, StateTree};
+        use fvm_ipld_blockstore::MemoryBlockstore;
+        use fvm_ipld_encoding::CborStore;
+        use fvm_shared::state::StateTreeVersion;
+
+        let bs = MemoryBlockstore::new();
+        let policy = Policy::default();
+        let code = |typ: Type| {
+            Cid::new_v1(
+                fvm_ipld_encoding::IPLD_RAW,
+                Code::Blake2b256.digest(typ.name().as_bytes()),
+            )
+        };
+        let code_types: BTreeMap<Cid, Type> =
+            [Type::VerifiedRegistry, Type::DataCap, Type::Account]
+                .into_iter()
+                .map(|t| (code(t), t))
+                .collect();
+        let mut registry = fil_actor_verifreg::State::new(&bs, Address::new_id(99)).unwrap();
+        let mut by_account = claim(5);
+        by_account.provider = CLIENT;
+        by_account.size = PaddedPieceSize(1 << 20);
+        registry.put_claims(&bs, &[(1, by_account)]).unwrap();
+        registry.next_allocation_id = 2;
+        let datacap =
+            fil_actor_datacap::State::new(&bs, Address::new_id(VERIFIED_REGISTRY_ACTOR_ID))
+                .unwrap();
+        let mut tree = StateTree::new(&bs, StateTreeVersion::V5).unwrap();
+        let zero = TokenAmount::from_atto(0);
+        for (id, typ, head) in [
+            (
+                VERIFIED_REGISTRY_ACTOR_ID,
+                Type::VerifiedRegistry,
+                bs.put_cbor(&registry, Code::Blake2b256).unwrap(),
+            ),
+            (
+                DATACAP_TOKEN_ACTOR_ID,
+                Type::DataCap,
+                bs.put_cbor(&datacap, Code::Blake2b256).unwrap(),
+            ),
+        ] {
+            tree.set_actor(id, ActorState::new(code(typ), head, zero.clone(), 0, None));
+        }
+        tree.set_actor(CLIENT, ActorState::new_empty(code(Type::Account), None));
+        let root = tree.flush().unwrap();
+        let acc = crate::check_state_invariants(
+            &bs,
+            &root,
+            &code_types,
+            &Default::default(),
+            &policy,
+            -1,
+            100,
+        )
+        .unwrap();
+        acc.assert_expected(&["verifreg: claim 1: provider 101 is not a miner"]);
+    }
+
     #[test]
     fn claims_of_sectors_the_provider_has_pass() {
         let acc = MessageAccumulator::default();
