@@ -2,7 +2,8 @@
 //! proven, is updated with `ProveReplicaUpdates3` to hold a piece with an allocation (the
 //! allocation becomes a claim, the sector's power becomes ten times its raw bytes), then extended
 //! with `ExtendSectorExpiration2` keeping its claim (the registry is asked for the claim; the
-//! power stays verified). Events entry by entry, power and datacap exact; the engines agree on
+//! power stays verified); then the client pays datacap to extend the claim's term, refused out of
+//! bounds and accepted at the limit (the hook's path to `claim-updated`). Events entry by entry, power and datacap exact; the engines agree on
 //! every step and the state root.
 
 use cid::Cid;
@@ -13,7 +14,9 @@ use fil_actor_miner::{
     SectorActivationManifest, SectorClaim, SectorUpdateManifest, State as MinerState,
     VerifiedAllocationKey,
 };
-use fil_actor_verifreg::{Allocation, AllocationRequest, AllocationRequests, Claim};
+use fil_actor_verifreg::{
+    Allocation, AllocationRequest, AllocationRequests, Claim, ClaimExtensionRequest,
+};
 use fil_actors_integration_tests::miner::{
     apply_ok, create_miner, piece_cid, policy, precommit, precommit_info, prove_commit_params,
     sealed_cid, worker_message, MinerAddrs, POST_PROOF, SEAL_PROOF,
@@ -25,7 +28,9 @@ use fil_actors_integration_tests::verified::{
     add_verified_client, add_verifier, datacap_balance, datacap_supply, datacap_tokens, events,
     registry, transfer_to_registry_msg,
 };
-use fil_actors_runtime::builtin::{STORAGE_POWER_ACTOR_ID, VERIFIED_REGISTRY_ACTOR_ID};
+use fil_actors_runtime::builtin::{
+    DATACAP_TOKEN_ACTOR_ID, STORAGE_POWER_ACTOR_ID, VERIFIED_REGISTRY_ACTOR_ID,
+};
 use fil_actors_runtime::runtime::policy::EPOCHS_IN_DAY;
 use fil_actors_runtime::BatchReturn;
 use fvm_ipld_bitfield::BitField;
@@ -188,7 +193,7 @@ fn a_replica_update_claims_an_allocation_and_an_extension_keeps_the_claim() {
                 .activation_results,
             BatchReturn::ok(1)
         );
-        let claim = Claim {
+        let mut claim = Claim {
             provider,
             client: client_id,
             data: alloc.data,
@@ -276,12 +281,60 @@ fn a_replica_update_claims_an_allocation_and_an_extension_keeps_the_claim() {
             BigInt::from(PIECE_SIZE) * (new_expiration - extend_epoch)
         );
         assert_eq!(power(vm, &m.miner), (size.clone(), &size * 10));
+        assert_eq!(the_claim(vm, provider), Some(claim.clone()));
+
+        // The client pays datacap to extend the claim's term: a term not above the current one,
+        // or past the policy's maximum term from now, is refused and changes nothing; at the
+        // limit it is accepted, and the datacap paying for it is burnt.
+        let now = vm.epoch();
+        let limit = now + policy.maximum_verified_allocation_term - claim.term_start;
+        let extension = |term_max| AllocationRequests {
+            allocations: vec![],
+            extensions: vec![ClaimExtensionRequest {
+                provider,
+                claim: 1,
+                term_max,
+            }],
+        };
+        let heads = |vm: &dyn VM| {
+            (
+                vm.actor(VERIFIED_REGISTRY_ACTOR_ID).unwrap(),
+                vm.actor(DATACAP_TOKEN_ACTOR_ID).unwrap(),
+            )
+        };
+        for (what, term_max) in [
+            ("the current term", claim.term_max),
+            ("past the maximum term from now", limit + 1),
+        ] {
+            let before = heads(vm);
+            let msg = transfer_to_registry_msg(&client, PIECE_SIZE, &extension(term_max)).unwrap();
+            let r = vm.apply(&msg).unwrap();
+            assert_eq!(r.code, ExitCode::USR_ILLEGAL_ARGUMENT, "{what}");
+            assert_eq!(heads(vm), before, "{what}");
+            steps.push((r.code, r.events));
+        }
+        let msg = transfer_to_registry_msg(&client, PIECE_SIZE, &extension(limit)).unwrap();
+        let r = apply_ok(vm, &msg).unwrap();
+        claim.term_max = limit;
+        assert_eq!(r.events, vec![events::claim("claim-updated", 1, &claim)]);
+        steps.push((r.code, r.events));
         assert_eq!(the_claim(vm, provider), Some(claim));
+        for holder in [client_id, VERIFIED_REGISTRY_ACTOR_ID] {
+            assert_eq!(datacap_balance(vm, holder).unwrap(), datacap_tokens(0));
+        }
+        assert_eq!(datacap_supply(vm).unwrap(), datacap_tokens(0));
         (steps, vm.state_root().unwrap())
     });
     assert_eq!(
         native.0.iter().map(|(c, _)| *c).collect::<Vec<_>>(),
-        vec![ExitCode::OK; 3]
+        vec![
+            ExitCode::OK,
+            ExitCode::OK,
+            ExitCode::OK,
+            ExitCode::USR_ILLEGAL_ARGUMENT,
+            ExitCode::USR_ILLEGAL_ARGUMENT,
+            ExitCode::OK
+        ]
     );
     assert_eq!(native, fvm);
 }
