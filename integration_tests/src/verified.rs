@@ -46,15 +46,43 @@ pub fn add_verifier_traced(
     verifier: &Address,
     allowance: &StoragePower,
 ) -> anyhow::Result<MessageResult> {
-    let root = registry(vm)?.root_key;
-    let params = RawBytes::serialize(VerifierParams {
+    let params = VerifierParams {
         address: *verifier,
         allowance: allowance.clone(),
-    })?;
+    };
+    as_root_key(
+        vm,
+        VerifregMethod::AddVerifier,
+        RawBytes::serialize(params)?,
+    )
+}
+
+/// The root key removes `verifier` (`RemoveVerifier`); returns the result of the approval that
+/// sent it, which must have succeeded.
+pub fn remove_verifier_traced(
+    vm: &mut dyn VM,
+    verifier: &Address,
+) -> anyhow::Result<MessageResult> {
+    as_root_key(
+        vm,
+        VerifregMethod::RemoveVerifier,
+        RawBytes::serialize(verifier)?,
+    )
+}
+
+/// The root key sends `method` of the registry with `params`: its signer 0 proposes, signer 1
+/// approves and the multisig sends it. Returns the approval's result; fails unless the registry
+/// accepted the call.
+fn as_root_key(
+    vm: &mut dyn VM,
+    method: VerifregMethod,
+    params: RawBytes,
+) -> anyhow::Result<MessageResult> {
+    let root = registry(vm)?.root_key;
     let proposal = ProposeParams {
         to: VERIFIED_REGISTRY_ACTOR_ADDR,
         value: TokenAmount::from_atto(0),
-        method: VerifregMethod::AddVerifier as MethodNum,
+        method: method as MethodNum,
         params,
     };
     let proposed = apply_ok(
@@ -83,7 +111,7 @@ pub fn add_verifier_traced(
     let outcome: ApproveReturn = approved.ret_as()?;
     ensure!(
         outcome.applied && outcome.code.is_success(),
-        "AddVerifier through the root key: applied {}, exit code {}",
+        "{method:?} through the root key: applied {}, exit code {}",
         outcome.applied,
         outcome.code
     );

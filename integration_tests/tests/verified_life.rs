@@ -49,15 +49,17 @@ fn verified_data_lives_the_same_on_both_engines() {
             "RemoveExpiredAllocations",
             "TerminateSectors",
             "RemoveExpiredClaims",
+            "RemoveVerifier (root key approval)",
         ]
     );
     // Genesis, each verified-registry message and each datacap change wrote a state: the
     // registry's at genesis, after the verifier, the client, the two allocations, the claim,
-    // the extension, the removal of the allocation and of the claim; the token's at genesis,
-    // after the mint, the transfer, the burn and the return of the expired allocation's datacap.
+    // the extension, the removal of the allocation, of the claim and of the verifier; the
+    // token's at genesis, after the mint, the transfer, the burn and the return of the expired
+    // allocation's datacap.
     assert_eq!(
         decoded,
-        vec![(Type::VerifiedRegistry, 8), (Type::DataCap, 5)]
+        vec![(Type::VerifiedRegistry, 9), (Type::DataCap, 5)]
     );
     assert_eq!(decoded, fvm_decoded);
     assert_eq!(native.steps, fvm.steps);

@@ -3,7 +3,8 @@
 //! allocation requests for two pieces to one provider; the provider commits a sector holding one
 //! piece with `ProveCommitSectors3` (the allocation is claimed, the sector has verified power once
 //! proven); the client extends the claim's term; the other allocation expires and is removed (its
-//! datacap back to the client); the sector is terminated, and the claim, once expired, removed.
+//! datacap back to the client); the sector is terminated, and the claim, once expired, removed;
+//! last, the root key removes the verifier.
 //!
 //! Every step asserts its exit code, its events entry by entry (`super::events`), the datacap
 //! balances and supply, and the power, from figures computed here. The record of each step is
@@ -50,7 +51,8 @@ use test_vm::{actor_state, balance, walk_to, MessageResult, Msg, StoreRef, VM};
 
 use super::{
     add_verified_client_traced, add_verifier_traced, datacap_balance, datacap_supply,
-    datacap_tokens, events, registry, transfer_to_registry_msg, verifier_allowance,
+    datacap_tokens, events, registry, remove_verifier_traced, transfer_to_registry_msg,
+    verifier_allowance,
 };
 use crate::miner::{
     apply_ok, create_miner, piece_cid, policy, precommit, precommit_info, prove_commit_params,
@@ -194,7 +196,7 @@ impl Walk<'_> {
             .get_claim(&StoreRef(self.vm.store()), miner)?
             .context("the miner has a power claim")?;
         check_eq(
-            &format!("{what}: raw power"),
+            &format!("{what}: raw and quality-adjusted power"),
             (claim.raw_byte_power, claim.quality_adj_power),
             (StoragePower::from(raw), StoragePower::from(qa)),
         )
@@ -689,6 +691,25 @@ pub fn verified_life(vm: &mut dyn VM) -> anyhow::Result<VerifiedOutcome> {
         vec![events::claim("claim-removed", 1, &claim)],
     )?;
     w.expect_registry("claim removed", client_id, &[], provider, &[])?;
+
+    // 11. The root key removes the verifier: its balance is announced as zero; the client it
+    // made keeps its datacap.
+    let r = remove_verifier_traced(w.vm, &verifier)?;
+    w.note("RemoveVerifier (root key approval)", &r)?;
+    check_eq(
+        "RemoveVerifier events",
+        r.events.clone(),
+        vec![events::verifier_balance(
+            verifier_id,
+            &StoragePower::from(0),
+            None,
+        )],
+    )?;
+    check_eq(
+        "verifier removed",
+        verifier_allowance(w.vm, verifier_id)?,
+        None,
+    )?;
     w.expect_datacap(
         "the end",
         &[
