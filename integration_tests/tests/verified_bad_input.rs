@@ -348,8 +348,10 @@ fn allocation_requests_outside_every_bound_are_refused() {
     assert_eq!(native, fvm);
 }
 
-/// The verified registry's methods that take parameters.
-const REGISTRY_METHODS: [VerifregMethod; 15] = [
+/// The verified registry's methods that take parameters (the constructor too: the parameters
+/// are decoded before the caller is checked).
+const REGISTRY_METHODS: [VerifregMethod; 16] = [
+    VerifregMethod::Constructor,
     VerifregMethod::AddVerifier,
     VerifregMethod::RemoveVerifier,
     VerifregMethod::AddVerifiedClient,
@@ -367,8 +369,9 @@ const REGISTRY_METHODS: [VerifregMethod; 15] = [
     VerifregMethod::UniversalReceiverHook,
 ];
 
-/// The datacap token's methods that take parameters.
-const DATACAP_METHODS: [DatacapMethod; 11] = [
+/// The datacap token's methods that take parameters, its constructor included.
+const DATACAP_METHODS: [DatacapMethod; 12] = [
+    DatacapMethod::Constructor,
     DatacapMethod::MintExported,
     DatacapMethod::DestroyExported,
     DatacapMethod::BalanceExported,
