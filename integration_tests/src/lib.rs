@@ -12,6 +12,7 @@ pub mod report;
 pub mod sector_status;
 pub mod sectors;
 pub mod state_log;
+pub mod verified;
 
 /// Runs `scenario` on a fresh native VM and a fresh FVM engine (invariant checks on) and returns
 /// both outputs, native first, for the caller to compare.

@@ -5,8 +5,9 @@
 //! decodes; every entry of the init actor's address map points to its own ID below `next_id`
 //! (not necessarily to an existing actor: v18's init never forgets an address, and a collected
 //! payment channel is deleted); every cron entry's receiver exists; no balance is negative. Actors with
-//! invariants of their own (power, reward, miners) are checked through their crates' `testing` modules,
-//! plus what spans actors (`power_reward.rs`, `miner.rs`).
+//! invariants of their own (power, reward, miners, verified registry, datacap) are checked through
+//! their crates' `testing` modules, plus what spans actors (`power_reward.rs`, `miner.rs`,
+//! `verifreg.rs`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -26,6 +27,7 @@ use fvm_shared::{ActorID, MethodNum, HAMT_BIT_WIDTH};
 
 mod miner;
 mod power_reward;
+mod verifreg;
 
 /// The system actor's state (v18 layout).
 #[derive(Serialize_tuple, Deserialize_tuple, Debug, Clone)]
@@ -78,7 +80,8 @@ pub fn load_actors<BS: Blockstore>(store: &BS, state_root: &Cid) -> anyhow::Resu
 /// means the tree itself could not be read.
 ///
 /// `policy` is the network's; `last_tick` is the epoch of the last cron tick (-1 before the
-/// first), which the reward actor's state must have caught up with.
+/// first), which the reward actor's state must have caught up with; `epoch` is the current
+/// epoch, that of the last message applied.
 pub fn check_state_invariants<BS: Blockstore>(
     store: &BS,
     state_root: &Cid,
@@ -86,6 +89,7 @@ pub fn check_state_invariants<BS: Blockstore>(
     user_codes: &BTreeSet<Cid>,
     policy: &Policy,
     last_tick: ChainEpoch,
+    epoch: ChainEpoch,
 ) -> anyhow::Result<MessageAccumulator> {
     let actors = load_actors(store, state_root)?;
     let acc = MessageAccumulator::default();
@@ -110,6 +114,7 @@ pub fn check_state_invariants<BS: Blockstore>(
     miner::check_miners(store, &actors, code_types, policy, power.as_ref(), &acc);
     let reward_acc = acc.with_prefix("reward: ");
     power_reward::check_reward(store, &actors, code_types, last_tick, &reward_acc);
+    verifreg::check_verified(store, &actors, code_types, policy, epoch, &acc);
     Ok(acc)
 }
 
@@ -321,6 +326,7 @@ mod tests {
             &BTreeSet::new(),
             &Policy::default(),
             -1,
+            0,
         )
         .unwrap()
         .assert_empty();
@@ -340,6 +346,7 @@ mod tests {
             &BTreeSet::new(),
             &Policy::default(),
             -1,
+            0,
         )
         .unwrap()
         .assert_empty();
@@ -358,6 +365,7 @@ mod tests {
             &BTreeSet::new(),
             &Policy::default(),
             -1,
+            0,
         )
         .unwrap();
         acc.assert_expected(&[

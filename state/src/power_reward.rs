@@ -15,7 +15,7 @@ use serde::de::DeserializeOwned;
 use crate::{constructed, decode_state, ActorTable};
 
 /// Decodes a constructed singleton's state, or records why it cannot.
-fn singleton_state<BS: Blockstore, T: DeserializeOwned>(
+pub(crate) fn singleton_state<BS: Blockstore, T: DeserializeOwned>(
     store: &BS,
     actors: &ActorTable,
     code_types: &BTreeMap<Cid, Type>,

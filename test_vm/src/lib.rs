@@ -222,6 +222,7 @@ pub fn check_invariants<V: VM + ?Sized>(vm: &mut V) -> anyhow::Result<MessageAcc
         &user_actors::user_codes(),
         policy,
         vm.last_tick(),
+        vm.epoch(),
     )
 }
 
