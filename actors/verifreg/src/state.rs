@@ -113,14 +113,16 @@ pub type Claims<'bs, BS> = MapMap<'bs, BS, Claim>;
 impl State {
     /// An empty registry with `root_key` (an ID address); allocation IDs start at 1.
     pub fn new<BS: Blockstore>(store: &BS, root_key: Address) -> Result<State, ActorError> {
+        // Every collection starts as the same empty HAMT (a map of maps is one too): one block,
+        // written once.
         let empty = Map::<_, Address, StoredDataCap>::flush_empty(store)?;
         Ok(State {
             root_key,
             verifiers: empty,
             remove_data_cap_proposal_ids: empty,
-            allocations: MapMap::<_, Allocation>::flush_empty(store)?,
+            allocations: empty,
             next_allocation_id: 1,
-            claims: MapMap::<_, Claim>::flush_empty(store)?,
+            claims: empty,
         })
     }
 
