@@ -5,6 +5,7 @@
 //! ([`crate::root_key`]).
 
 use anyhow::{anyhow, Context};
+use fil_actor_power::State as PowerState;
 use fil_actors_runtime::builtin::*;
 use fvm::state_tree::ActorState;
 use fvm_ipld_encoding::tuple::*;
@@ -22,6 +23,10 @@ use crate::root_key::{create_root_key, RootKey};
 use crate::{chain, put_cbor, MessageKind, Msg, StoreRef, VM};
 
 /// Cron's entries at genesis: power's and market's end-of-epoch handlers (v18 method numbers).
+/// The pledge the test network holds at genesis (see `seed_pledge_total`): 1,000,000 FIL.
+pub static GENESIS_PLEDGE_TOTAL: std::sync::LazyLock<TokenAmount> =
+    std::sync::LazyLock::new(|| TokenAmount::from_whole(1_000_000));
+
 pub const CRON_ENTRIES: [(ActorID, MethodNum); 2] =
     [(STORAGE_POWER_ACTOR_ID, 5), (STORAGE_MARKET_ACTOR_ID, 9)];
 
@@ -135,6 +140,7 @@ pub fn genesis(vm: &mut dyn VM, balances: &[TokenAmount]) -> anyhow::Result<Gene
         None::<&()>,
         zero.clone(),
     )?;
+    seed_pledge_total(vm)?;
     construct(
         vm,
         STORAGE_MARKET_ACTOR_ID,
@@ -200,6 +206,22 @@ pub fn genesis(vm: &mut dyn VM, balances: &[TokenAmount]) -> anyhow::Result<Gene
 
 /// Creates singleton `id` of `typ` and runs its constructor from the system actor, which sends
 /// `funds` with it.
+/// FIP-0077: a new miner locks its creation deposit without it entering the network's pledge
+/// total (v18 counts sector pledge and locked rewards only), yet the deposit's vesting lowers the
+/// total like any vested amount. A live network's total absorbs that; a fresh one would go
+/// negative at the first vesting of a miner with little sector pledge, and power would refuse
+/// it. This network is therefore born with `GENESIS_PLEDGE_TOTAL` already pledged.
+fn seed_pledge_total(vm: &mut dyn VM) -> anyhow::Result<()> {
+    let mut st: PowerState = crate::actor_state(vm, STORAGE_POWER_ACTOR_ID)?;
+    st.total_pledge_collateral = GENESIS_PLEDGE_TOTAL.clone();
+    st.this_epoch_pledge_collateral = GENESIS_PLEDGE_TOTAL.clone();
+    let mut actor = vm
+        .actor(STORAGE_POWER_ACTOR_ID)?
+        .ok_or_else(|| anyhow!("the power actor was not created"))?;
+    actor.state = put_cbor(vm.store(), &st)?;
+    vm.set_actor(STORAGE_POWER_ACTOR_ID, actor)
+}
+
 fn construct<P: Serialize>(
     vm: &mut dyn VM,
     id: ActorID,

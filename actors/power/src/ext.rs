@@ -35,16 +35,6 @@ pub mod miner {
     use fvm_shared::MethodNum;
 
     pub const ON_DEFERRED_CRON_EVENT_METHOD: MethodNum = 12;
-    /// The miner's exported `GetVestingFunds` (FRC-42 hash of the name).
-    pub const GET_VESTING_FUNDS_METHOD: MethodNum =
-        fil_actors_runtime::method_hash!("GetVestingFunds");
-
-    /// `GetVestingFunds` return: the miner's vesting table as (epoch, amount) pairs.
-    #[derive(Serialize_tuple, Deserialize_tuple, Debug, Clone, PartialEq, Eq)]
-    pub struct GetVestingFundsReturn {
-        pub vesting_funds: Vec<(fvm_shared::clock::ChainEpoch, fvm_shared::econ::TokenAmount)>,
-    }
-
     /// The miner constructor's parameters, passed through init's `Exec`. The FIP-0077 creation
     /// deposit travels as the value of the call, not as a field: the miner computes and locks it.
     #[derive(Serialize_tuple, Deserialize_tuple, Debug, Clone, PartialEq, Eq)]

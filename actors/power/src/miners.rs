@@ -7,8 +7,6 @@ use fil_actors_runtime::{
 };
 use fvm_ipld_encoding::ipld_block::IpldBlock;
 use fvm_ipld_encoding::RawBytes;
-use fvm_shared::econ::TokenAmount;
-use num_traits::Zero;
 
 use crate::ext::{init, miner};
 use crate::{
@@ -20,7 +18,9 @@ impl Actor {
     /// Creates a miner through the init actor and records an empty claim for it. The value
     /// received goes to the miner's constructor: it carries the FIP-0077 creation deposit,
     /// which the miner checks and locks, so too little value fails the whole call with the
-    /// miner's exit code.
+    /// miner's exit code. As in v18, init's `Exec` is the only send and the deposit does not
+    /// enter the network's pledge total (the new miner has no claim to report it under); its
+    /// vesting later lowers the total as every vested amount does.
     pub fn create_miner(
         rt: &impl Runtime,
         params: CreateMinerParams,
@@ -49,18 +49,6 @@ impl Actor {
             rt.message().value_received(),
         ))?)?;
 
-        // FIP-0077: the deposit the new miner locked counts in the network's pledge total, as
-        // every other locked amount does, so that its vesting later balances out. The miner
-        // cannot report it itself: it has no claim until this call records one.
-        let vesting: miner::GetVestingFundsReturn =
-            deserialize_block(extract_send_result(rt.send_simple(
-                &id_address,
-                miner::GET_VESTING_FUNDS_METHOD,
-                None,
-                TokenAmount::zero(),
-            ))?)?;
-        let locked: TokenAmount = vesting.vesting_funds.iter().map(|(_, a)| a).sum();
-
         rt.transaction(|st: &mut State, rt| {
             let mut claims = st.load_claims(rt.store())?;
             st.add_miner(
@@ -70,7 +58,6 @@ impl Actor {
                 window_post_proof_type,
             )
             .context("failed to put power in claimed table while creating miner")?;
-            st.add_pledge_total(&locked)?;
             st.save_claims(&mut claims)
         })?;
         Ok(CreateMinerReturn {

@@ -140,35 +140,10 @@ pub fn create_miner_with(
         IpldBlock::serialize_cbor(&exec_return).unwrap(),
         init_code,
     );
-    if init_code.is_success() {
-        // The new miner locked all it received as its FIP-0077 deposit.
-        expect_vesting_query(rt, miner_id, &value);
-    }
     let result = call(rt, method, params);
     rt.verify();
     rt.set_received(TokenAmount::default());
     result
-}
-
-/// Expects CreateMiner to ask the new miner at `miner_id` for its vesting funds, answered with
-/// one entry of `locked` (none when zero).
-pub fn expect_vesting_query(rt: &MockRuntime, miner_id: u64, locked: &TokenAmount) {
-    let vesting_funds = if locked.is_zero() {
-        vec![]
-    } else {
-        vec![(1000, locked.clone())]
-    };
-    rt.expect_send_simple(
-        Address::new_id(miner_id),
-        fil_actor_power::ext::miner::GET_VESTING_FUNDS_METHOD,
-        None,
-        TokenAmount::default(),
-        IpldBlock::serialize_cbor(&fil_actor_power::ext::miner::GetVestingFundsReturn {
-            vesting_funds,
-        })
-        .unwrap(),
-        ExitCode::OK,
-    );
 }
 
 /// Creates a miner at `miner_id` with the default proof type, and records its code.
