@@ -5,6 +5,7 @@ use test_vm::{FvmVM, NativeVM, VM};
 
 pub mod keys;
 pub mod life;
+pub mod market;
 pub mod miner;
 pub mod paych;
 pub mod post;
@@ -12,6 +13,7 @@ pub mod report;
 pub mod sector_status;
 pub mod sectors;
 pub mod state_log;
+pub mod verified;
 
 /// Runs `scenario` on a fresh native VM and a fresh FVM engine (invariant checks on) and returns
 /// both outputs, native first, for the caller to compare.

@@ -18,6 +18,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use test_vm::{StoreRef, VM};
 
+mod market;
+
 /// The block at `cid`.
 fn block(vm: &dyn VM, cid: &Cid) -> Vec<u8> {
     vm.store()
@@ -87,6 +89,10 @@ pub fn check_written_states(
             Type::PaymentChannel => {
                 round_trips::<fil_actor_paych_state::v18::State>(&bytes, &what);
                 check_lanes(vm, &from_slice(&bytes).unwrap(), &what);
+            }
+            Type::Market => {
+                round_trips::<fil_actor_market_state::v18::State>(&bytes, &what);
+                market::check_collections(vm, &from_slice(&bytes).unwrap(), &what);
             }
             other => panic!("no v18 decoder wired for {}", other.name()),
         }
