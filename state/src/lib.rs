@@ -24,6 +24,7 @@ use fvm_shared::address::Address;
 use fvm_shared::clock::ChainEpoch;
 use fvm_shared::{ActorID, MethodNum, HAMT_BIT_WIDTH};
 
+mod market;
 mod miner;
 mod power_reward;
 
@@ -108,6 +109,14 @@ pub fn check_state_invariants<BS: Blockstore>(
     let power_acc = acc.with_prefix("power: ");
     let power = power_reward::check_power(store, &actors, code_types, policy, &power_acc);
     miner::check_miners(store, &actors, code_types, policy, power.as_ref(), &acc);
+    market::check_market(
+        store,
+        &actors,
+        code_types,
+        policy,
+        last_tick,
+        &acc.with_prefix("market: "),
+    );
     let reward_acc = acc.with_prefix("reward: ");
     power_reward::check_reward(store, &actors, code_types, last_tick, &reward_acc);
     Ok(acc)
