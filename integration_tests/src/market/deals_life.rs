@@ -13,8 +13,9 @@
 use anyhow::{ensure, Context};
 use fil_actor_market::policy::next_update_epoch;
 use fil_actor_market::{
-    DealSettlementSummary, Method as MarketMethod, SettleDealPaymentsParams,
-    SettleDealPaymentsReturn, WithdrawBalanceParams,
+    DealQueryParams, DealSettlementSummary, GetDealActivationReturn, GetDealSectorReturn,
+    GetDealTotalPriceReturn, GetDealVerifiedReturn, Method as MarketMethod,
+    SettleDealPaymentsParams, SettleDealPaymentsReturn, WithdrawBalanceParams, EX_DEAL_EXPIRED,
 };
 use fil_actor_miner::{
     Method as MinerMethod, ProveCommitSectors3Return, SectorActivationManifest,
@@ -27,8 +28,9 @@ use fil_actors_runtime::builtin::{
 use fil_actors_runtime::runtime::policy::EPOCHS_IN_DAY;
 use fil_actors_runtime::BatchReturn;
 use fvm_ipld_bitfield::BitField;
+use fvm_ipld_encoding::from_slice;
 use fvm_shared::address::Address;
-use fvm_shared::clock::ChainEpoch;
+use fvm_shared::clock::{ChainEpoch, EPOCH_UNDEFINED};
 use fvm_shared::econ::TokenAmount;
 use fvm_shared::event::StampedEvent;
 use fvm_shared::piece::{PaddedPieceSize, PieceInfo};
@@ -239,6 +241,25 @@ impl DealsLife<'_> {
             vec![],
         )?;
         self.note(&format!("tick at {from}"), &r)
+    }
+
+    /// `from` calls getter `method` of the market for a deal; it must succeed.
+    fn query<R: serde::de::DeserializeOwned>(
+        &mut self,
+        from: Address,
+        method: MarketMethod,
+        params: DealQueryParams,
+    ) -> anyhow::Result<R> {
+        let r = call_market(
+            self.vm,
+            from,
+            method,
+            Some(&params),
+            TokenAmount::from_atto(0),
+        )?;
+        ensure_ok(&r, &format!("{method:?} of deal {}", params.id))?;
+        self.note(&format!("{method:?} of deal {}", params.id), &r)?;
+        r.ret_as()
     }
 
     fn settle(
@@ -505,11 +526,44 @@ fn open(vm: &mut dyn VM) -> anyhow::Result<(DealsLife<'_>, ActivatedDeals)> {
         ours,
         expected,
     )?;
-    let miner_types: Vec<String> = events_of(&r, provider)
+    // The miner's own events: one `sector-activated` per sector (their entries are the miner's
+    // scenarios' to check).
+    let miner_events = events_of(&r, provider)
         .iter()
-        .map(|e| String::from_utf8_lossy(&e.event.entries[0].value).to_string())
-        .collect();
-    check_eq("miner events", miner_types.len(), 2)?;
+        .map(|e| {
+            let value = |i: usize| &e.event.entries[i].value;
+            Ok((
+                from_slice::<String>(value(0))?,
+                from_slice::<u64>(value(1))?,
+            ))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    check_eq(
+        "miner events",
+        miner_events,
+        vec![
+            ("sector-activated".to_string(), SECTOR_A),
+            ("sector-activated".to_string(), SECTOR_B),
+        ],
+    )?;
+    // The getters a contract would call: activation, sector, verified, total price.
+    let q = |id: u64| DealQueryParams { id };
+    let got: GetDealActivationReturn =
+        life.query(client_addr, MarketMethod::GetDealActivationExported, q(0))?;
+    check_eq(
+        "deal 0's activation",
+        (got.activated, got.terminated),
+        (activation, EPOCH_UNDEFINED),
+    )?;
+    let got: GetDealSectorReturn =
+        life.query(client_addr, MarketMethod::GetDealSectorExported, q(2))?;
+    check_eq("deal 2's sector", got.sector, SECTOR_B)?;
+    let got: GetDealVerifiedReturn =
+        life.query(client_addr, MarketMethod::GetDealVerifiedExported, q(0))?;
+    check_eq("deal 0 verified", got.verified, true)?;
+    let got: GetDealTotalPriceReturn =
+        life.query(client_addr, MarketMethod::GetDealTotalPriceExported, q(1))?;
+    check_eq("deal 1's total price", got.total_price, fee(&terms[1]))?;
     // Activation moves no funds.
     life.check_escrow(
         "after activation",
@@ -651,6 +705,16 @@ pub fn deals_life(vm: &mut dyn VM) -> anyhow::Result<DealsLifeOutcome> {
         (&client_balance, &client_locked),
         (&provider_balance, &provider_locked),
     )?;
+    // The terminated deals are gone: the getters answer that they expired.
+    let r = call_market(
+        life.vm,
+        client_addr,
+        MarketMethod::GetDealActivationExported,
+        Some(&DealQueryParams { id: 0 }),
+        zero.clone(),
+    )?;
+    life.note("GetDealActivation of a terminated deal", &r)?;
+    check_eq("a terminated deal's activation", r.code, EX_DEAL_EXPIRED)?;
     check_eq(
         "market balance after termination",
         balance(life.vm, STORAGE_MARKET_ACTOR_ID)?,
