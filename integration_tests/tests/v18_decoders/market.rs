@@ -65,6 +65,53 @@ pub fn check_collections(vm: &dyn VM, st: &State, what: &str) {
             .unwrap();
         assert_eq!(theirs, ours, "{name} table of {what}");
     }
+    // The pending proposals (a set of CIDs) and the pending allocation IDs.
+    let mut theirs = Vec::new();
+    cs::PendingProposalsSet::load(
+        &store,
+        &st.pending_proposals,
+        cs::PENDING_PROPOSALS_CONFIG,
+        "pending",
+    )
+    .unwrap_or_else(|e| panic!("ChainSafe's v18 cannot load the pending proposals of {what}: {e}"))
+    .for_each(|cid| {
+        theirs.push(cid);
+        Ok(())
+    })
+    .unwrap();
+    let mut ours = Vec::new();
+    st.load_pending_deals(&store)
+        .unwrap()
+        .for_each(|cid, _| {
+            ours.push(cid);
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(theirs, ours, "pending proposals of {what}");
+    let mut theirs = Vec::new();
+    cs::PendingDealAllocationsMap::load(
+        &store,
+        &st.pending_deal_allocation_ids,
+        cs::PENDING_ALLOCATIONS_CONFIG,
+        "allocations",
+    )
+    .unwrap_or_else(|e| {
+        panic!("ChainSafe's v18 cannot load the pending allocations of {what}: {e}")
+    })
+    .for_each(|deal, allocation| {
+        theirs.push((deal, *allocation));
+        Ok(())
+    })
+    .unwrap();
+    let mut ours = Vec::new();
+    st.load_pending_deal_allocation_ids(&store)
+        .unwrap()
+        .for_each(|deal, allocation| {
+            ours.push((deal, *allocation));
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(theirs, ours, "pending allocation IDs of {what}");
     // The provider-sector index: each provider's sectors and their deals.
     let mut theirs = Vec::new();
     cs::ProviderSectorsMap::load(
