@@ -5,8 +5,8 @@
 //! decodes; every entry of the init actor's address map points to its own ID below `next_id`
 //! (not necessarily to an existing actor: v18's init never forgets an address, and a collected
 //! payment channel is deleted); every cron entry's receiver exists; no balance is negative. Actors with
-//! invariants of their own (power, reward, miners) are checked through their crates' `testing` modules,
-//! plus what spans actors (`power_reward.rs`, `miner.rs`).
+//! invariants of their own (power, reward, miners, the market) are checked through their crates'
+//! `testing` modules, plus what spans actors (`power_reward.rs`, `miner.rs`, `market.rs`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
