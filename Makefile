@@ -5,7 +5,7 @@
 #   make test                                                      fmt check, clippy, all tests
 #   make check                                                     fmt check and clippy only
 #   make costs                                                     off-chain cost report of the miner's read paths
-#   make gas                                                       real-FVM gas report: a provider's life per method, events, sector status by miner size, verified data's life
+#   make gas                                                       real-FVM gas report: a provider's life per method, events, sector status by miner size, verified data's life, the market in three deals' life
 #   make census-gas                                                real-FVM gas of the FIP-0067 census on miners of 10,000 and 100,000 sectors (slow)
 #   make enforcement-gas                                           real-FVM gas of the FIP-0067 enforcement in the deadline cron (1,000 sectors)
 #   make gas-compare                                               the shared gas probe on this bundle and on the network's v18 figures, side by side
@@ -61,6 +61,7 @@ gas: wasm-target
 	$(CARGO) run --locked -q -p fil_actors_integration_tests --bin gas_report
 	$(CARGO) run --locked -q -p fil_actors_integration_tests --bin status_gas
 	$(CARGO) run --locked -q -p fil_actors_integration_tests --bin verified_gas
+	$(CARGO) run --locked -q -p fil_actors_integration_tests --bin market_gas
 
 # Real-FVM gas of the FIP-0067 census of old sectors: the first TerminateSectors after the start
 # and the census's share of each deadline cron, on twin miners of 10,000 and 100,000 sectors.

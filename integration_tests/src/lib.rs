@@ -5,6 +5,7 @@ use test_vm::{FvmVM, NativeVM, VM};
 
 pub mod keys;
 pub mod life;
+pub mod market;
 pub mod miner;
 pub mod paych;
 pub mod post;

@@ -5,9 +5,9 @@
 //! decodes; every entry of the init actor's address map points to its own ID below `next_id`
 //! (not necessarily to an existing actor: v18's init never forgets an address, and a collected
 //! payment channel is deleted); every cron entry's receiver exists; no balance is negative. Actors with
-//! invariants of their own (power, reward, miners, verified registry, datacap) are checked through
-//! their crates' `testing` modules, plus what spans actors (`power_reward.rs`, `miner.rs`,
-//! `verifreg.rs`).
+//! invariants of their own (power, reward, miners, the market, verified registry, datacap) are
+//! checked through their crates' `testing` modules, plus what spans actors (`power_reward.rs`,
+//! `miner.rs`, `market.rs`, `verifreg.rs`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -25,6 +25,7 @@ use fvm_shared::address::Address;
 use fvm_shared::clock::ChainEpoch;
 use fvm_shared::{ActorID, MethodNum, HAMT_BIT_WIDTH};
 
+mod market;
 mod miner;
 mod power_reward;
 mod verifreg;
@@ -112,6 +113,15 @@ pub fn check_state_invariants<BS: Blockstore>(
     let power_acc = acc.with_prefix("power: ");
     let power = power_reward::check_power(store, &actors, code_types, policy, &power_acc);
     miner::check_miners(store, &actors, code_types, policy, power.as_ref(), &acc);
+    market::check_market(
+        store,
+        &actors,
+        code_types,
+        policy,
+        last_tick,
+        epoch,
+        &acc.with_prefix("market: "),
+    );
     let reward_acc = acc.with_prefix("reward: ");
     power_reward::check_reward(store, &actors, code_types, last_tick, &reward_acc);
     verifreg::check_verified(store, &actors, code_types, policy, epoch, &acc);

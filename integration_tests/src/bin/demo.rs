@@ -3,11 +3,15 @@
 //!
 //! First genesis, value transfers, account creation, a cron tick and a power getter; then a
 //! storage provider's whole life (`fil_actors_integration_tests::life`) as a timeline of its
-//! milestones with their events and sector statuses, and the gas of each miner method and event.
+//! milestones with their events and sector statuses, and the gas of each miner method and event;
+//! then a provider's deals (`fil_actors_integration_tests::market::deals_life`): escrow, a
+//! verified and two ordinary deals published, activated, settled, terminated with their sector
+//! and completed, with the deal and verified-registry events of each step.
 
 use std::process::ExitCode;
 
 use fil_actors_integration_tests::life::provider_life;
+use fil_actors_integration_tests::market::deals_life;
 use fil_actors_integration_tests::report::{
     describe_event, exit_name, print_gas_by_event, print_gas_by_method, print_timeline,
 };
@@ -162,6 +166,61 @@ fn run() -> anyhow::Result<()> {
     println!(
         "\nEvery step above was checked against exact expected values, and the state invariants \
          held after every message; final state root {}",
+        vm.state_root()?
+    );
+
+    println!(
+        "\nA provider's deals on the real FVM, from a fresh genesis: a client (a secp256k1 key \
+         signing its proposals) and the provider add escrow; a verifier gives the client \
+         datacap; the provider publishes three deals, the first verified (an allocation); \
+         ProveCommitSectors3 activates two in sector 1 (claiming the allocation) and one in \
+         sector 2; Window PoSt keeps them proven; the provider settles payments mid-term; \
+         TerminateSectors ends sector 1 and its two deals early; the third deal runs to its end \
+         and its last settlement completes it; both withdraw. Proving rounds, getters and the \
+         cron ticks whose only events are the deadline crons' daily fees are left out."
+    );
+    let mut vm = FvmVM::new()?;
+    vm.set_invariant_checks(true);
+    let deals = deals_life(&mut vm)?;
+    println!(
+        "{:>7}  {:<44} {:<12} {:>9}",
+        "epoch", "message", "exit code", "gas"
+    );
+    let mut gas = deals.gas.iter();
+    for step in &deals.steps {
+        let measured = gas.clone().next().filter(|(label, _)| *label == step.label);
+        let telling = step
+            .events
+            .iter()
+            .any(|e| !describe_event(e).contains("$type=fee-applied"));
+        if measured.is_none() && !telling {
+            continue;
+        }
+        if measured.is_some() {
+            gas.next();
+        }
+        let g = measured
+            .and_then(|(_, g)| *g)
+            .map_or("-".to_string(), |g| g.to_string());
+        println!(
+            "{:>7}  {:<44} {:<12} {:>9}",
+            step.epoch,
+            step.label,
+            exit_name(step.code),
+            g
+        );
+        for e in &step.events {
+            println!("{:>7}  -> event {}", "", describe_event(e));
+        }
+    }
+    let (client, provider) = &deals.final_escrow;
+    println!(
+        "Every balance above was checked to the attoFIL; escrow left: client {} FIL (locked {}), \
+         provider {} FIL (locked {}); final state root {}",
+        client.balance,
+        client.locked,
+        provider.balance,
+        provider.locked,
         vm.state_root()?
     );
     Ok(())

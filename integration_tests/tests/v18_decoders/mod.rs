@@ -20,6 +20,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use test_vm::{StoreRef, VM};
 
+mod market;
+
 /// The block at `cid`.
 fn block(vm: &dyn VM, cid: &Cid) -> Vec<u8> {
     vm.store()
@@ -92,6 +94,10 @@ pub fn check_written_states(
             }
             Type::VerifiedRegistry => verifreg::check_registry(vm, &bytes, &what),
             Type::DataCap => verifreg::check_datacap(vm, &bytes, &what),
+            Type::Market => {
+                round_trips::<fil_actor_market_state::v18::State>(&bytes, &what);
+                market::check_collections(vm, &from_slice(&bytes).unwrap(), &what);
+            }
             other => panic!("no v18 decoder wired for {}", other.name()),
         }
         match counts.iter_mut().find(|(t, _)| *t == typ) {
