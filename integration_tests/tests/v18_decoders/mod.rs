@@ -6,6 +6,8 @@
 //! v18 fields after; its deadlines and partitions always. A multisig's pending transactions and a
 //! payment channel's lanes are read entry by entry.
 
+mod evm;
+
 use std::collections::BTreeSet;
 
 use cid::Cid;
@@ -88,6 +90,7 @@ pub fn check_written_states(
                 round_trips::<fil_actor_paych_state::v18::State>(&bytes, &what);
                 check_lanes(vm, &from_slice(&bytes).unwrap(), &what);
             }
+            Type::EVM => evm::check_state(vm, &bytes, &what),
             other => panic!("no v18 decoder wired for {}", other.name()),
         }
         match counts.iter_mut().find(|(t, _)| *t == typ) {
