@@ -1,0 +1,293 @@
+//! Opcode classes on both engines, each asserted by Ethereum's and the FEVM's rules: arithmetic
+//! and bit operations, memory, storage and transient storage (kept and cleared between
+//! transactions), logs as FIP-0049 events, block and transaction data, precompiles, calls of
+//! every kind with value and with revert data, SELFDESTRUCT leaving a tombstone (a dead contract
+//! answers nothing), and the exceptional halts with the EVM actor's exit codes. ChainSafe's v18
+//! decoder reads every contract state written (transient data and tombstone included).
+
+mod v18_decoders;
+
+use cid::Cid;
+use fil_actor_evm::{
+    EVM_CONTRACT_BAD_JUMPDEST, EVM_CONTRACT_INVALID_INSTRUCTION, EVM_CONTRACT_STACK_UNDERFLOW,
+    EVM_CONTRACT_UNDEFINED_INSTRUCTION,
+};
+use fil_actors_integration_tests::evm::abi::{self, Arg};
+use fil_actors_integration_tests::evm::{
+    deploy, initcode, invoke, invoke_ok, keccak, masked_id, return_data, Contract,
+};
+use fil_actors_integration_tests::on_both_engines;
+use fil_actors_integration_tests::state_log::StateLog;
+use fil_actors_runtime::builtin::Type;
+use fvm_ipld_encoding::IPLD_RAW;
+use fvm_shared::address::Address;
+use fvm_shared::econ::TokenAmount;
+use fvm_shared::error::ExitCode;
+use fvm_shared::event::{Entry, Flags};
+use test_vm::genesis::genesis;
+use test_vm::{balance, chain, VM};
+
+fn zero() -> TokenAmount {
+    TokenAmount::from_atto(0)
+}
+
+fn hex32(s: &str) -> [u8; 32] {
+    let mut w = [0u8; 32];
+    let b = hex::decode(s).unwrap();
+    w[32 - b.len()..].copy_from_slice(&b);
+    w
+}
+
+/// Init code that deploys `runtime` (at most 32 bytes) as the contract's code.
+fn deploying(runtime: &[u8]) -> Vec<u8> {
+    let n = runtime.len() as u8;
+    let mut code = vec![0x5f + n];
+    code.extend_from_slice(runtime);
+    code.extend([0x60, 0x00, 0x52, 0x60, n, 0x60, 32 - n, 0xf3]);
+    code
+}
+
+fn entry(key: &str, value: Vec<u8>) -> Entry {
+    Entry {
+        flags: Flags::FLAG_INDEXED_ALL,
+        key: key.into(),
+        codec: IPLD_RAW,
+        value,
+    }
+}
+
+#[derive(Debug, PartialEq)]
+struct Outcome {
+    codes: Vec<ExitCode>,
+    root: Cid,
+}
+
+fn call(vm: &mut dyn VM, from: Address, c: &Contract, sig: &str, args: &[Arg]) -> Vec<u8> {
+    invoke_ok(vm, from, c.address(), &abi::call(sig, args)).unwrap()
+}
+
+fn scenario(vm: &mut dyn VM) -> Outcome {
+    let g = genesis(vm, &[TokenAmount::from_whole(1_000)]).unwrap();
+    let (alice, alice_id) = g.accounts[0];
+    let code = initcode("Opcodes").unwrap();
+    let a = deploy(vm, alice, &code, zero()).unwrap();
+    let b = deploy(vm, alice, &code, zero()).unwrap();
+    let mut log = StateLog::default();
+    log.watch(a.id);
+    log.watch(b.id);
+
+    // Arithmetic and bit operations.
+    let out = call(vm, alice, &a, "arithmetic()", &[]);
+    let max = [0xff; 32];
+    let mut max_minus_1 = max;
+    max_minus_1[31] = 0xfe;
+    let expected: Vec<[u8; 32]> = vec![
+        abi::uint(1),
+        max_minus_1,
+        abi::uint(0),
+        abi::int(-3),
+        abi::int(-1),
+        abi::uint(3),
+        abi::uint(9),
+        abi::uint(0),
+        abi::int(-128),
+        abi::int(-4),
+        abi::uint(0x123),
+        abi::uint(0x12),
+        abi::uint(1),
+        abi::uint(0),
+    ];
+    let got: Vec<[u8; 32]> = (0..14).map(|i| abi::word(&out, i).unwrap()).collect();
+    assert_eq!(got, expected, "{}", vm.name());
+
+    // Memory: MSTORE8 and MCOPY.
+    let out = call(vm, alice, &a, "memoryOps()", &[]);
+    assert_eq!(abi::uint_at(&out, 0).unwrap(), 0xab);
+    assert_eq!(abi::uint_at(&out, 1).unwrap(), 0xab);
+
+    // Storage kept across transactions, transient storage only within one.
+    let out = call(
+        vm,
+        alice,
+        &a,
+        "storeBoth(uint256,uint256)",
+        &[Arg::Word(abi::uint(5)), Arg::Word(abi::uint(9))],
+    );
+    assert_eq!(
+        (
+            abi::uint_at(&out, 0).unwrap(),
+            abi::uint_at(&out, 1).unwrap()
+        ),
+        (9, 9)
+    );
+    log.record(vm).unwrap();
+    let out = call(
+        vm,
+        alice,
+        &a,
+        "loadBoth(uint256)",
+        &[Arg::Word(abi::uint(5))],
+    );
+    assert_eq!(
+        (
+            abi::uint_at(&out, 0).unwrap(),
+            abi::uint_at(&out, 1).unwrap()
+        ),
+        (9, 0)
+    );
+
+    // LOG0 to LOG4 and a Solidity event, as FIP-0049 events: topics t1..t4, data d (none when
+    // the data is empty).
+    let ret = invoke(vm, alice, a.address(), &abi::call("logs()", &[]), zero()).unwrap();
+    assert_eq!(ret.code, ExitCode::OK);
+    let t = |n: u64| abi::uint(n).to_vec();
+    let mut logged = t(0x20);
+    logged.extend(t(2));
+    logged.extend(hex32(
+        "beef000000000000000000000000000000000000000000000000000000000000",
+    ));
+    let expected = vec![
+        vec![entry("d", vec![0xaa])],
+        vec![entry("t1", t(1)), entry("d", vec![0xaa])],
+        vec![entry("t1", t(1)), entry("t2", t(2)), entry("d", vec![0xaa])],
+        vec![
+            entry("t1", t(1)),
+            entry("t2", t(2)),
+            entry("t3", t(3)),
+            entry("d", vec![0xaa]),
+        ],
+        vec![
+            entry("t1", t(1)),
+            entry("t2", t(2)),
+            entry("t3", t(3)),
+            entry("t4", t(4)),
+        ],
+        vec![
+            entry(
+                "t1",
+                keccak(b"Logged(uint256,uint256,uint256,bytes)").to_vec(),
+            ),
+            entry("t2", t(5)),
+            entry("t3", t(6)),
+            entry("t4", t(7)),
+            entry("d", logged),
+        ],
+    ];
+    let got: Vec<Vec<Entry>> = ret.events.iter().map(|e| e.event.entries.clone()).collect();
+    assert_eq!(got, expected, "{}", vm.name());
+    assert!(ret.events.iter().all(|e| e.emitter == a.id));
+
+    // Block and transaction data: the epoch, its timestamp, a zero base fee (the test chain's),
+    // the FEVM's block gas limit, no coinbase, the origin's masked ID.
+    let out = call(vm, alice, &a, "blockData()", &[]);
+    let epoch = vm.epoch();
+    assert_eq!(abi::uint_at(&out, 0).unwrap(), epoch as u64);
+    assert_eq!(abi::uint_at(&out, 1).unwrap(), chain::timestamp(epoch));
+    assert_eq!(abi::uint_at(&out, 2).unwrap(), 0);
+    assert_eq!(abi::uint_at(&out, 3).unwrap(), 10_000_000_000);
+    assert_eq!(abi::address_at(&out, 4).unwrap(), [0u8; 20]);
+    assert_eq!(abi::address_at(&out, 5).unwrap(), masked_id(alice_id));
+
+    // Precompiles: SHA-256 and RIPEMD-160 of "abc" (their standard test vectors), identity,
+    // MODEXP 3^5 mod 7.
+    let out = call(vm, alice, &a, "precompiles()", &[]);
+    assert_eq!(
+        abi::word(&out, 0).unwrap(),
+        hex32("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    );
+    let mut ripemd = [0u8; 32];
+    ripemd[..20].copy_from_slice(&hex::decode("8eb208f7e05d987a9b044a8e98c6b087f15a0bfc").unwrap());
+    assert_eq!(abi::word(&out, 1).unwrap(), ripemd);
+    assert_eq!(abi::bytes_at(&out, 2).unwrap(), vec![0xc0, 0xff, 0xee]);
+    assert_eq!(abi::uint_at(&out, 3).unwrap(), 5);
+
+    // Calls: CALL with value, CALL reverting with data, STATICCALL of a writer (refused),
+    // DELEGATECALL of a writer (writes the caller's storage).
+    let ret = invoke(
+        vm,
+        alice,
+        a.address(),
+        &abi::call("calls(address)", &[Arg::Word(abi::address(&b.eth))]),
+        TokenAmount::from_atto(100),
+    )
+    .unwrap();
+    assert_eq!(ret.code, ExitCode::OK, "{}: {:?}", vm.name(), ret.failure);
+    let out = return_data(&ret).unwrap();
+    assert!(abi::bool_at(&out, 0).unwrap());
+    assert_eq!(abi::uint_at(&out, 1).unwrap(), 100);
+    assert!(!abi::bool_at(&out, 2).unwrap());
+    let mut refused = abi::selector("Refused(uint256,string)").to_vec();
+    refused.extend(abi::encode(&[Arg::Word(abi::uint(7)), Arg::Bytes(b"no")]));
+    assert_eq!(abi::bytes_at(&out, 3).unwrap(), refused);
+    assert!(
+        !abi::bool_at(&out, 4).unwrap(),
+        "{}: STATICCALL cannot write",
+        vm.name()
+    );
+    assert!(abi::bool_at(&out, 5).unwrap());
+    assert_eq!(abi::uint_at(&out, 6).unwrap(), 1);
+    assert_eq!(balance(vm, b.id).unwrap(), TokenAmount::from_atto(100));
+    assert_eq!(balance(vm, a.id).unwrap(), zero());
+    log.record(vm).unwrap();
+
+    // SELFDESTRUCT pays the balance to the beneficiary and leaves a tombstone: after the
+    // transaction, the contract has no code and a call answers nothing.
+    let before = balance(vm, alice_id).unwrap();
+    let ret = invoke(
+        vm,
+        alice,
+        b.address(),
+        &abi::call(
+            "destroy(address)",
+            &[Arg::Word(abi::address(&masked_id(alice_id)))],
+        ),
+        zero(),
+    )
+    .unwrap();
+    assert_eq!(ret.code, ExitCode::OK, "{}: {:?}", vm.name(), ret.failure);
+    assert_eq!(balance(vm, b.id).unwrap(), zero());
+    assert_eq!(
+        balance(vm, alice_id).unwrap(),
+        before + TokenAmount::from_atto(100)
+    );
+    let out = call(vm, alice, &b, "deposit()", &[]);
+    assert_eq!(
+        out,
+        Vec::<u8>::new(),
+        "{}: a dead contract runs no code",
+        vm.name()
+    );
+    log.record(vm).unwrap();
+    let st: fil_actor_evm_state::v18::State = test_vm::actor_state(vm, b.id).unwrap();
+    let tomb = st
+        .tombstone
+        .expect("a self-destructed contract has a tombstone");
+    assert_eq!(tomb.origin, alice_id);
+
+    // Exceptional halts: INVALID, an undefined opcode, a stack underflow, a bad jump.
+    let mut codes = vec![];
+    for (runtime, expected) in [
+        (vec![0xfe], EVM_CONTRACT_INVALID_INSTRUCTION),
+        (vec![0x0c], EVM_CONTRACT_UNDEFINED_INSTRUCTION),
+        (vec![0x01], EVM_CONTRACT_STACK_UNDERFLOW),
+        (vec![0x60, 0x00, 0x56], EVM_CONTRACT_BAD_JUMPDEST),
+    ] {
+        let c = deploy(vm, alice, &deploying(&runtime), zero()).unwrap();
+        let ret = invoke(vm, alice, c.address(), &[], zero()).unwrap();
+        assert_eq!(ret.code, expected, "{}: runtime {runtime:02x?}", vm.name());
+        codes.push(ret.code);
+    }
+
+    let (counts, _) = v18_decoders::check_written_states(vm, &log.states, |_| Type::EVM);
+    assert_eq!(counts.len(), 1);
+    Outcome {
+        codes,
+        root: vm.state_root().unwrap(),
+    }
+}
+
+#[test]
+fn opcode_classes_on_both_engines() {
+    let (native, fvm) = on_both_engines(scenario);
+    assert_eq!(native, fvm);
+}
