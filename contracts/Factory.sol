@@ -14,6 +14,11 @@ contract Child {
     function ping() external pure returns (uint256) {
         return 42;
     }
+
+    /// SELFDESTRUCT, paying the balance to the caller.
+    function destroy() external {
+        selfdestruct(payable(msg.sender));
+    }
 }
 
 contract Factory {

@@ -96,6 +96,28 @@ contract Opcodes {
         modexp = uint8(out[0]);
     }
 
+    /// ECRECOVER and BN254 point addition.
+    function curves(bytes32 digest, uint8 v, bytes32 r, bytes32 s, uint256[4] calldata points)
+        external
+        view
+        returns (address signer, uint256 x, uint256 y)
+    {
+        signer = ecrecover(digest, v, r, s);
+        (, bytes memory sum) = address(6).staticcall(abi.encode(points));
+        (x, y) = abi.decode(sum, (uint256, uint256));
+    }
+
+    /// Filecoin's resolve_address (0xfe..01) of Filecoin address bytes and
+    /// lookup_delegated_address (0xfe..02) of an actor ID.
+    function filecoinAddresses(bytes calldata filAddress, uint64 actorId)
+        external
+        view
+        returns (bytes memory resolved, bytes memory delegated)
+    {
+        (, resolved) = address(0xFE00000000000000000000000000000000000001).staticcall(filAddress);
+        (, delegated) = address(0xfE00000000000000000000000000000000000002).staticcall(abi.encode(actorId));
+    }
+
     /// Reverts with a custom error.
     function refuse(uint256 code) external pure {
         revert Refused(code, "no");

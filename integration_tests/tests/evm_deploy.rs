@@ -2,7 +2,8 @@
 //! Ethereum's CREATE address of the sender and its nonce), from a key account (its address
 //! hashed), and from a contract by CREATE and CREATE2, each at the address Ethereum's rules give,
 //! with the f4 address mapped to the new actor; callers and origins seen as Ethereum addresses or
-//! masked IDs; a reverting constructor and a CREATE2 collision fail with v18's exit codes.
+//! masked IDs; a reverting constructor and a CREATE2 collision fail with v18's exit codes; a
+//! self-destructed contract is resurrected by CREATE2 at its address.
 
 mod v18_decoders;
 
@@ -229,6 +230,41 @@ fn scenario(vm: &mut dyn VM) -> Outcome {
     assert_eq!(return_data(&ret).unwrap(), Vec::<u8>::new());
     codes.push(ret.code);
 
+    // SELFDESTRUCT of the CREATE2 child leaves it dead; CREATE2 with the same salt then
+    // resurrects the same actor with its code run again.
+    let resurrected = *children.last().unwrap();
+    invoke_ok(
+        vm,
+        sender.address,
+        resurrected.address(),
+        &abi::call("destroy()", &[]),
+    )
+    .unwrap();
+    let out = invoke_ok(vm, alice, resurrected.address(), &abi::call("ping()", &[])).unwrap();
+    assert_eq!(
+        out,
+        Vec::<u8>::new(),
+        "{}: a dead contract runs no code",
+        vm.name()
+    );
+    let ret = invoke(
+        vm,
+        sender.address,
+        factory.address(),
+        &create2,
+        TokenAmount::from_atto(0),
+    )
+    .unwrap();
+    assert_eq!(ret.code, ExitCode::OK, "{}: {:?}", vm.name(), ret.failure);
+    codes.push(ret.code);
+    assert_eq!(
+        abi::address_at(&return_data(&ret).unwrap(), 0).unwrap(),
+        resurrected.eth
+    );
+    assert_eq!(assert_contract_at(vm, &resurrected.eth), resurrected.id);
+    let out = invoke_ok(vm, alice, resurrected.address(), &abi::call("ping()", &[])).unwrap();
+    assert_eq!(abi::uint_at(&out, 0).unwrap(), 42);
+
     // A constructor that reverts (PUSH1 0 PUSH1 0 REVERT): the deployment fails with the EVM's
     // revert code, no actor is left at the address, and the nonce is spent.
     let nonce = vm.actor(sender.id).unwrap().unwrap().sequence;
@@ -296,6 +332,7 @@ fn contracts_deploy_through_the_eam_on_both_engines() {
             ExitCode::OK,
             ExitCode::OK,
             EVM_CONTRACT_REVERTED,
+            ExitCode::OK,
             EVM_CONTRACT_REVERTED,
             ExitCode::USR_FORBIDDEN,
             ExitCode::USR_FORBIDDEN

@@ -1,6 +1,7 @@
 //! Opcode classes on both engines, each asserted by Ethereum's and the FEVM's rules: arithmetic
 //! and bit operations, memory, storage and transient storage (kept and cleared between
-//! transactions), logs as FIP-0049 events, block and transaction data, precompiles, calls of
+//! transactions), logs as FIP-0049 events, block and transaction data, precompiles (Ethereum's
+//! hashes, identity, MODEXP, ECRECOVER, BN254 addition; Filecoin's address lookups), calls of
 //! every kind with value and with revert data, SELFDESTRUCT leaving a tombstone (a dead contract
 //! answers nothing), and the exceptional halts with the EVM actor's exit codes. ChainSafe's v18
 //! decoder reads every contract state written (transient data and tombstone included).
@@ -14,7 +15,7 @@ use fil_actor_evm::{
 };
 use fil_actors_integration_tests::evm::abi::{self, Arg};
 use fil_actors_integration_tests::evm::{
-    deploy, initcode, invoke, invoke_ok, keccak, masked_id, return_data, Contract,
+    deploy, f4, initcode, invoke, invoke_ok, keccak, masked_id, return_data, Contract,
 };
 use fil_actors_integration_tests::on_both_engines;
 use fil_actors_integration_tests::state_log::StateLog;
@@ -200,6 +201,53 @@ fn scenario(vm: &mut dyn VM) -> Outcome {
     assert_eq!(abi::word(&out, 1).unwrap(), ripemd);
     assert_eq!(abi::bytes_at(&out, 2).unwrap(), vec![0xc0, 0xff, 0xee]);
     assert_eq!(abi::uint_at(&out, 3).unwrap(), 5);
+
+    // ECRECOVER of a signature made here with a secp256k1 key (the signer is the Keccak-256 of
+    // its public key, last 20 bytes), and BN254's G + G = 2G (EIP-196's generator (1, 2)).
+    let key = k256::ecdsa::SigningKey::from_slice(&[7u8; 32]).unwrap();
+    let digest = keccak(b"opcode suite");
+    let (signature, recovery) = key.sign_prehash_recoverable(&digest).unwrap();
+    let public = key.verifying_key().to_encoded_point(false);
+    let signer: [u8; 20] = keccak(&public.as_bytes()[1..])[12..].try_into().unwrap();
+    let rs = signature.to_bytes();
+    let out = call(
+        vm,
+        alice,
+        &a,
+        "curves(bytes32,uint8,bytes32,bytes32,uint256[4])",
+        &[
+            Arg::Word(digest),
+            Arg::Word(abi::uint(27 + recovery.to_byte() as u64)),
+            Arg::Word(rs[..32].try_into().unwrap()),
+            Arg::Word(rs[32..].try_into().unwrap()),
+            Arg::Word(abi::uint(1)),
+            Arg::Word(abi::uint(2)),
+            Arg::Word(abi::uint(1)),
+            Arg::Word(abi::uint(2)),
+        ],
+    );
+    assert_eq!(abi::address_at(&out, 0).unwrap(), signer, "{}", vm.name());
+    assert_eq!(
+        abi::word(&out, 1).unwrap(),
+        hex32("030644e72e131a029b85045b68181585d97816a916871ca8d3c208c16d87cfd3")
+    );
+    assert_eq!(
+        abi::word(&out, 2).unwrap(),
+        hex32("15ed738c0e0a7c92e7845f96b2ae9c0a68a6a449e3538fc7ff3ebf7a5a18a2c4")
+    );
+
+    // Filecoin's precompiles: the f4 address of contract b resolves to its ID; b's ID looks up
+    // its f4 address.
+    let b_f4 = f4(&b.eth).to_bytes();
+    let out = call(
+        vm,
+        alice,
+        &a,
+        "filecoinAddresses(bytes,uint64)",
+        &[Arg::Bytes(&b_f4), Arg::Word(abi::uint(b.id))],
+    );
+    assert_eq!(abi::bytes_at(&out, 0).unwrap(), abi::uint(b.id).to_vec());
+    assert_eq!(abi::bytes_at(&out, 1).unwrap(), b_f4);
 
     // Calls: CALL with value, CALL reverting with data, STATICCALL of a writer (refused),
     // DELEGATECALL of a writer (writes the caller's storage).
