@@ -118,6 +118,15 @@ contract Opcodes {
         (, delegated) = address(0xfE00000000000000000000000000000000000002).staticcall(abi.encode(actorId));
     }
 
+    /// A STATICCALL of `target` with `input`: whether it succeeded and what it returned.
+    function staticcallRaw(address target, bytes calldata input)
+        external
+        view
+        returns (bool ok, bytes memory out)
+    {
+        (ok, out) = target.staticcall(input);
+    }
+
     /// Reverts with a custom error.
     function refuse(uint256 code) external pure {
         revert Refused(code, "no");

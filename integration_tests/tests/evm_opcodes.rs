@@ -1,16 +1,19 @@
 //! Opcode classes on both engines, each asserted by Ethereum's and the FEVM's rules: arithmetic
 //! and bit operations, memory, storage and transient storage (kept and cleared between
 //! transactions), logs as FIP-0049 events, block and transaction data, precompiles (Ethereum's
-//! hashes, identity, MODEXP, ECRECOVER, BN254 addition; Filecoin's address lookups), calls of
+//! hashes, identity, MODEXP, ECRECOVER, BN254 addition, BLAKE2 F; Filecoin's address lookups and
+//! beacon randomness), calls of
 //! every kind with value and with revert data, SELFDESTRUCT leaving a tombstone (a dead contract
-//! answers nothing), and the exceptional halts with the EVM actor's exit codes. ChainSafe's v18
+//! answers nothing), and the exceptional halts (stack and memory limits included) with the EVM
+//! actor's exit codes. ChainSafe's v18
 //! decoder reads every contract state written (transient data and tombstone included).
 
 mod v18_decoders;
 
 use cid::Cid;
 use fil_actor_evm::{
-    EVM_CONTRACT_BAD_JUMPDEST, EVM_CONTRACT_INVALID_INSTRUCTION, EVM_CONTRACT_STACK_UNDERFLOW,
+    EVM_CONTRACT_BAD_JUMPDEST, EVM_CONTRACT_ILLEGAL_MEMORY_ACCESS,
+    EVM_CONTRACT_INVALID_INSTRUCTION, EVM_CONTRACT_STACK_OVERFLOW, EVM_CONTRACT_STACK_UNDERFLOW,
     EVM_CONTRACT_UNDEFINED_INSTRUCTION,
 };
 use fil_actors_integration_tests::evm::abi::{self, Arg};
@@ -249,6 +252,52 @@ fn scenario(vm: &mut dyn VM) -> Outcome {
     assert_eq!(abi::bytes_at(&out, 0).unwrap(), abi::uint(b.id).to_vec());
     assert_eq!(abi::bytes_at(&out, 1).unwrap(), b_f4);
 
+    // BLAKE2 F (EIP-152's test vector 5: 12 rounds over "abc"), Filecoin's beacon randomness of
+    // the previous epoch (the chain's digest), and an epoch in the future refused.
+    let raw = |vm: &mut dyn VM, target: [u8; 20], input: &[u8]| {
+        let out = call(
+            vm,
+            alice,
+            &a,
+            "staticcallRaw(address,bytes)",
+            &[Arg::Word(abi::address(&target)), Arg::Bytes(input)],
+        );
+        (
+            abi::bool_at(&out, 0).unwrap(),
+            abi::bytes_at(&out, 1).unwrap(),
+        )
+    };
+    let precompile = |prefix: u8, n: u16| {
+        let mut p = [0u8; 20];
+        p[0] = prefix;
+        p[18..].copy_from_slice(&n.to_be_bytes());
+        p
+    };
+    let mut blake = hex::decode("0000000c48c9bdf267e6096a3ba7ca8485ae67bb2bf894fe72f36e3cf1361d5f3af54fa5d182e6ad7f520e511f6c3e2b8c68059b6bbd41fbabd9831f79217e1319cde05b616263").unwrap();
+    blake.resize(4 + 64 + 128, 0);
+    blake.extend(hex::decode("03000000000000000000000000000000").unwrap());
+    blake.push(1);
+    assert_eq!(
+        raw(vm, precompile(0, 9), &blake),
+        (true, hex::decode("ba80a53f981c4d0d6a2797b69f12f6e94c212f14685ac4b74b12bb6fdbffa2d17d87c5392aab792dc252d5de4533cc9518d38aa8dbf1925ab92386edd4009923").unwrap()),
+        "{}",
+        vm.name()
+    );
+    let now = vm.epoch() + 10;
+    vm.advance_epoch(now).unwrap();
+    let previous = now - 1;
+    assert_eq!(
+        raw(vm, precompile(0xfe, 6), &abi::uint(previous as u64)),
+        (true, chain::beacon_randomness(previous).to_vec()),
+        "{}",
+        vm.name()
+    );
+    let future = vm.epoch() + 1;
+    assert_eq!(
+        raw(vm, precompile(0xfe, 6), &abi::uint(future as u64)),
+        (false, vec![])
+    );
+
     // Calls: CALL with value, CALL reverting with data, STATICCALL of a writer (refused),
     // DELEGATECALL of a writer (writes the caller's storage).
     let ret = invoke(
@@ -312,13 +361,22 @@ fn scenario(vm: &mut dyn VM) -> Outcome {
         .expect("a self-destructed contract has a tombstone");
     assert_eq!(tomb.origin, alice_id);
 
-    // Exceptional halts: INVALID, an undefined opcode, a stack underflow, a bad jump.
+    // Exceptional halts: INVALID, an undefined opcode, a stack underflow, a bad jump, a loop
+    // pushing past the 1,024-item stack, MLOAD beyond the 32-bit memory the FEVM addresses.
     let mut codes = vec![];
     for (runtime, expected) in [
         (vec![0xfe], EVM_CONTRACT_INVALID_INSTRUCTION),
         (vec![0x0c], EVM_CONTRACT_UNDEFINED_INSTRUCTION),
         (vec![0x01], EVM_CONTRACT_STACK_UNDERFLOW),
         (vec![0x60, 0x00, 0x56], EVM_CONTRACT_BAD_JUMPDEST),
+        (
+            vec![0x5b, 0x60, 0x00, 0x60, 0x00, 0x56],
+            EVM_CONTRACT_STACK_OVERFLOW,
+        ),
+        (
+            vec![0x64, 0xff, 0xff, 0xff, 0xff, 0xff, 0x51],
+            EVM_CONTRACT_ILLEGAL_MEMORY_ACCESS,
+        ),
     ] {
         let c = deploy(vm, alice, &deploying(&runtime), zero()).unwrap();
         let ret = invoke(vm, alice, c.address(), &[], zero()).unwrap();
