@@ -127,6 +127,23 @@ contract Opcodes {
         (ok, out) = target.staticcall(input);
     }
 
+    /// Hashes `rounds` times (to burn gas).
+    function burn(uint256 rounds) external pure returns (bytes32 h) {
+        for (uint256 i = 0; i < rounds; i++) {
+            h = keccak256(abi.encode(h));
+        }
+    }
+
+    /// A CALL of `target` with `data` and at most `gasLimit` (FVM gas, as the FEVM counts it):
+    /// whether it succeeded, and GAS afterwards.
+    function callWithGas(address target, uint256 gasLimit, bytes calldata data)
+        external
+        returns (bool ok, uint256 left)
+    {
+        (ok,) = target.call{gas: gasLimit}(data);
+        left = gasleft();
+    }
+
     /// Reverts with a custom error.
     function refuse(uint256 code) external pure {
         revert Refused(code, "no");
