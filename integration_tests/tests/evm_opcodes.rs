@@ -1,8 +1,8 @@
 //! Opcode classes on both engines, each asserted by Ethereum's and the FEVM's rules: arithmetic
 //! and bit operations, memory, storage and transient storage (kept and cleared between
 //! transactions), logs as FIP-0049 events, block and transaction data, precompiles (Ethereum's
-//! hashes, identity, MODEXP, ECRECOVER, BN254 addition, BLAKE2 F; Filecoin's address lookups and
-//! beacon randomness), calls of
+//! hashes, identity, MODEXP, ECRECOVER, BN254 addition, multiplication and pairing, BLAKE2 F,
+//! BLS12-381 additions, P-256; Filecoin's address lookups and beacon randomness), calls of
 //! every kind with value and with revert data, SELFDESTRUCT leaving a tombstone (a dead contract
 //! answers nothing), and the exceptional halts (stack and memory limits included) with the EVM
 //! actor's exit codes. ChainSafe's v18
@@ -283,6 +283,61 @@ fn scenario(vm: &mut dyn VM) -> Outcome {
         "{}",
         vm.name()
     );
+    // BN254: 2·G by multiplication equals G + G above; a pairing check of no pairs holds
+    // (EIP-197). BLS12-381 (EIP-2537): the point at infinity plus itself, in G1 and in G2.
+    let two_g = [
+        hex32("030644e72e131a029b85045b68181585d97816a916871ca8d3c208c16d87cfd3"),
+        hex32("15ed738c0e0a7c92e7845f96b2ae9c0a68a6a449e3538fc7ff3ebf7a5a18a2c4"),
+    ]
+    .concat();
+    let mul = [abi::uint(1), abi::uint(2), abi::uint(2)].concat();
+    assert_eq!(
+        raw(vm, precompile(0, 7), &mul),
+        (true, two_g),
+        "{}",
+        vm.name()
+    );
+    assert_eq!(
+        raw(vm, precompile(0, 8), &[]),
+        (true, abi::uint(1).to_vec())
+    );
+    assert_eq!(
+        raw(vm, precompile(0, 0x0b), &[0; 256]),
+        (true, vec![0; 128]),
+        "{}",
+        vm.name()
+    );
+    assert_eq!(
+        raw(vm, precompile(0, 0x0d), &[0; 512]),
+        (true, vec![0; 256]),
+        "{}",
+        vm.name()
+    );
+
+    // P-256 verification (RIP-7212): a signature made here verifies (a word 1); over another
+    // digest it does not (no output).
+    let p256_key = p256::ecdsa::SigningKey::from_slice(&[9u8; 32]).unwrap();
+    let digest = keccak(b"p256");
+    let signature: p256::ecdsa::Signature =
+        p256::ecdsa::signature::hazmat::PrehashSigner::sign_prehash(&p256_key, &digest).unwrap();
+    let point = p256_key.verifying_key().to_encoded_point(false);
+    let mut input = digest.to_vec();
+    input.extend_from_slice(&signature.to_bytes());
+    input.extend_from_slice(&point.as_bytes()[1..]);
+    assert_eq!(
+        raw(vm, precompile(0, 0x100), &input),
+        (true, abi::uint(1).to_vec()),
+        "{}",
+        vm.name()
+    );
+    input[0] ^= 1;
+    assert_eq!(
+        raw(vm, precompile(0, 0x100), &input),
+        (true, vec![]),
+        "{}",
+        vm.name()
+    );
+
     let now = vm.epoch() + 10;
     vm.advance_epoch(now).unwrap();
     let previous = now - 1;
