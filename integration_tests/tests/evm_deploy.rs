@@ -3,12 +3,13 @@
 //! hashed), and from a contract by CREATE and CREATE2, each at the address Ethereum's rules give,
 //! with the f4 address mapped to the new actor; callers and origins seen as Ethereum addresses or
 //! masked IDs; a reverting constructor and a CREATE2 collision fail with v18's exit codes; a
-//! self-destructed contract is resurrected by CREATE2 at its address.
+//! self-destructed contract is resurrected by CREATE2 at its address. The EVM actor's getters
+//! answer: the bytecode, its hash, a storage slot.
 
 mod v18_decoders;
 
 use cid::Cid;
-use fil_actor_evm::EVM_CONTRACT_REVERTED;
+use fil_actor_evm::{GetStorageAtParams, Method as EvmMethod, Word, EVM_CONTRACT_REVERTED};
 use fil_actors_integration_tests::evm::abi::{self, Arg};
 use fil_actors_integration_tests::evm::{
     create_external_message, deploy, f4, fund_eth_account, initcode, invoke, invoke_ok, keccak,
@@ -17,13 +18,13 @@ use fil_actors_integration_tests::evm::{
 use fil_actors_integration_tests::on_both_engines;
 use fil_actors_integration_tests::state_log::StateLog;
 use fil_actors_runtime::builtin::Type;
-use fil_actors_runtime::EAM_ACTOR_ADDR;
-use fvm_ipld_encoding::IPLD_RAW;
+use fil_actors_runtime::{EAM_ACTOR_ADDR, SYSTEM_ACTOR_ADDR};
+use fvm_ipld_encoding::{BytesDe, IPLD_RAW};
 use fvm_shared::econ::TokenAmount;
 use fvm_shared::error::ExitCode;
 use fvm_shared::event::{Entry, Flags};
 use test_vm::genesis::genesis;
-use test_vm::{balance, Msg, VM};
+use test_vm::{balance, MessageKind, Msg, VM};
 
 /// Ethereum's well-known example: this sender's contracts at nonces 0 and 1.
 const SENDER: &str = "6ac7ea33f8831ea9dcc53393aaa88b25a785dbf0";
@@ -115,6 +116,45 @@ fn scenario(vm: &mut dyn VM) -> Outcome {
     .unwrap();
     assert_eq!(counter.eth, eth(SENDER_NONCE_1));
     assert_eq!(assert_contract_at(vm, &eth(SENDER_NONCE_1)), counter.id);
+
+    // The getters: the bytecode block (its Keccak-256 is the bytecode hash), and a storage slot
+    // read by the system actor (as a node serves eth_getStorageAt): Counter's count at slot 0.
+    invoke_ok(
+        vm,
+        alice,
+        counter.address(),
+        &abi::call("increment(uint256)", &[Arg::Word(abi::uint(5))]),
+    )
+    .unwrap();
+    let getter = |vm: &mut dyn VM, from, method: EvmMethod| {
+        let msg = Msg::new(from, counter.address(), method as u64);
+        let msg = if method == EvmMethod::GetStorageAt {
+            msg.params(&GetStorageAtParams {
+                storage_key: Word::ZERO,
+            })
+            .unwrap()
+        } else {
+            msg
+        };
+        let kind = if from == SYSTEM_ACTOR_ADDR {
+            MessageKind::Implicit
+        } else {
+            MessageKind::Explicit
+        };
+        let ret = vm.execute(&msg, kind).unwrap();
+        assert_eq!(ret.code, ExitCode::OK, "{}: {method:?}", vm.name());
+        ret
+    };
+    let cid: Option<Cid> = getter(vm, alice, EvmMethod::GetBytecode).ret_as().unwrap();
+    let bytecode = vm.store().get(&cid.unwrap()).unwrap().unwrap();
+    let hash: BytesDe = getter(vm, alice, EvmMethod::GetBytecodeHash)
+        .ret_as()
+        .unwrap();
+    assert_eq!(hash.0, keccak(&bytecode).to_vec());
+    let slot: Word = getter(vm, SYSTEM_ACTOR_ADDR, EvmMethod::GetStorageAt)
+        .ret_as()
+        .unwrap();
+    assert_eq!(slot, Word::from_u64(5), "{}", vm.name());
 
     // The caller and origin a contract sees: the Ethereum address of an Ethereum account, the
     // masked ID of a key account.
