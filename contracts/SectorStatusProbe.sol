@@ -49,6 +49,19 @@ contract SectorStatusProbe {
         );
     }
 
+    /// A call of `method` of the actor at Filecoin address `filAddress` (its bytes) through
+    /// `call_actor` (0xfe..03) with `flags`: the exit code and the return.
+    function callActorByAddress(bytes memory filAddress, uint64 method, uint64 flags, bytes memory params)
+        external
+        returns (int256 exitCode, bytes memory ret)
+    {
+        (bool ok, bytes memory out) = address(0xfe00000000000000000000000000000000000003).delegatecall(
+            abi.encode(method, uint256(0), flags, SectorStatus.CBOR, params, filAddress)
+        );
+        require(ok, "call_actor refused the call");
+        (exitCode,, ret) = abi.decode(out, (int256, uint64, bytes));
+    }
+
     /// A call of any method of actor `actorId` through `call_actor_id` with `flags`: the exit
     /// code and the return (the read-only flag's test writes through it).
     function callActor(uint64 actorId, uint64 method, uint64 flags, bytes calldata params)

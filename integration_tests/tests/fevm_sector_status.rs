@@ -3,7 +3,8 @@
 //! `GetSectorExpiration` through `call_actor_id` (DELEGATECALL, read-only flag, CBOR codec) and
 //! returns the miner's answers and exit codes. Asserted for an active, a faulty, a dead and a
 //! compacted-away sector and a stale location (`USR_NOT_FOUND` reaches the contract as an exit
-//! code, not a revert); a plain CALL of the precompile fails as in v18; the miner's state cannot
+//! code, not a revert); a plain CALL of the precompile fails as in v18; `call_actor` reaches the
+//! miner by its address as `call_actor_id` by its ID; the miner's state cannot
 //! be written through the precompile under the read-only flag. On the real FVM, prints the gas
 //! of a contract's `ValidateSectorStatus` check beside a direct call.
 
@@ -249,6 +250,26 @@ fn scenario(vm: &mut dyn VM) -> Outcome {
         vm.name()
     );
     assert_eq!(abi::bytes_at(&out, 1).unwrap(), Vec::<u8>::new());
+
+    // call_actor (0xfe..03) reaches the miner by its Filecoin address as call_actor_id does by
+    // ID: read-only, the miner's answer `true` in CBOR.
+    let out = invoke_ok(
+        vm,
+        stranger,
+        contract.address(),
+        &abi::call(
+            "callActorByAddress(bytes,uint64,uint64,bytes)",
+            &[
+                Arg::Bytes(&m.miner.to_bytes()),
+                Arg::Word(abi::uint(VALIDATE_SECTOR_STATUS_METHOD)),
+                Arg::Word(abi::uint(1)),
+                Arg::Bytes(&params),
+            ],
+        ),
+    )
+    .unwrap();
+    assert_eq!(abi::int_at(&out, 0).unwrap(), 0, "{}", vm.name());
+    assert_eq!(abi::bytes_at(&out, 1).unwrap(), vec![0xf5]);
 
     read_only_cannot_write(vm, &m, &probe);
     gas_beside_direct_call(vm, &m, &probe, &params);
