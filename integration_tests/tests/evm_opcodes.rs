@@ -422,6 +422,10 @@ fn scenario(vm: &mut dyn VM) -> Outcome {
     for (runtime, expected) in [
         (vec![0xfe], EVM_CONTRACT_INVALID_INSTRUCTION),
         (vec![0x0c], EVM_CONTRACT_UNDEFINED_INSTRUCTION),
+        // CALLCODE and the blob opcodes (BLOBHASH, BLOBBASEFEE): not in the FEVM.
+        (vec![0xf2], EVM_CONTRACT_UNDEFINED_INSTRUCTION),
+        (vec![0x49], EVM_CONTRACT_UNDEFINED_INSTRUCTION),
+        (vec![0x4a], EVM_CONTRACT_UNDEFINED_INSTRUCTION),
         (vec![0x01], EVM_CONTRACT_STACK_UNDERFLOW),
         (vec![0x60, 0x00, 0x56], EVM_CONTRACT_BAD_JUMPDEST),
         (
