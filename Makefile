@@ -4,6 +4,7 @@
 #   make bundle [NETWORK=testing-fake-proofs] [BUNDLE_CAR=path]   build the bundle CAR, print its table
 #   make test                                                      fmt check, clippy, all tests
 #   make check                                                     fmt check and clippy only
+#   make contracts                                                 recompile contracts/*.sol with the pinned solc-js into contracts/*.hex
 #   make costs                                                     off-chain cost report of the miner's read paths
 #   make gas                                                       real-FVM gas report: a provider's life per method, events, sector status by miner size, verified data's life, the market in three deals' life
 #   make census-gas                                                real-FVM gas of the FIP-0067 census on miners of 10,000 and 100,000 sectors (slow)
@@ -19,7 +20,7 @@ else
 BUNDLE_CAR ?= output/builtin-actors-$(NETWORK).car
 endif
 
-.PHONY: demo bundle test check fmt clippy wasm-target wasm-tools costs gas census-gas enforcement-gas gas-compare
+.PHONY: demo bundle test check fmt clippy wasm-target wasm-tools contracts contracts-check costs gas census-gas enforcement-gas gas-compare
 
 # The actors compile to this target inside the bundle's build script, which then passes every
 # module through binaryen's wasm-opt (binaryen.js on Node.js, pinned by tools/binaryen's lock file).
@@ -37,12 +38,21 @@ bundle: wasm-target
 	BUILD_FIL_NETWORK=$(NETWORK) $(CARGO) run --locked --bin fil_builtin_actors_bundle -- -o $(BUNDLE_CAR)
 
 # Every test of the workspace, then one closing line that totals cargo's per-binary results.
-test: wasm-target check
+test: wasm-target check contracts-check
 	mkdir -p target
 	set -o pipefail; $(CARGO) test --locked --workspace 2>&1 | tee target/test-output.log
 	@awk '/^test result:/ {p += $$4; f += $$6} END {printf "tests: %d passed, %d failed\n", p, f}' target/test-output.log
 
 check: fmt clippy
+
+# The Solidity contracts the tests deploy: solc-js as pinned in contracts/package-lock.json (npm
+# packages only, no compiler download). `contracts` rewrites the committed bytecode;
+# `contracts-check` fails when it differs from a fresh compile.
+contracts:
+	cd contracts && npm ci --no-audit --no-fund --silent && node compile.js
+
+contracts-check:
+	cd contracts && npm ci --no-audit --no-fund --silent && node compile.js --check
 
 fmt:
 	$(CARGO) fmt --all -- --check

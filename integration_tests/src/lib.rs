@@ -3,6 +3,7 @@
 
 use test_vm::{FvmVM, NativeVM, VM};
 
+pub mod evm;
 pub mod keys;
 pub mod life;
 pub mod market;

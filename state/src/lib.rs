@@ -203,9 +203,14 @@ fn check_init<BS: Blockstore>(
         Ok(map) => map,
         Err(e) => return acc.add(format!("address map does not load: {e}")),
     };
+    // An ID has at most one robust address and at most one delegated (f4) address.
     let mut seen = BTreeSet::new();
     let walked = map.for_each(|key, id| {
-        let address = Address::from_bytes(key)
+        let parsed = Address::from_bytes(key);
+        let delegated = parsed
+            .as_ref()
+            .is_ok_and(|a| a.protocol() == fvm_shared::address::Protocol::Delegated);
+        let address = parsed
             .map(|a| a.to_string())
             .unwrap_or_else(|_| format!("{key:?}"));
         acc.require(
@@ -216,7 +221,7 @@ fn check_init<BS: Blockstore>(
             ),
         );
         acc.require(
-            seen.insert(*id),
+            seen.insert((*id, delegated)),
             format!("address {address} maps to {id}, which another address maps to"),
         );
         Ok(())

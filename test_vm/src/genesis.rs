@@ -1,6 +1,6 @@
 //! Genesis: builds the same network on either engine, written once against the [`VM`] trait.
 //! The system and init states are written directly (the FVM reads them itself); every other
-//! singleton gets its constructor sent from the system actor, as at genesis. The verified
+//! singleton (the EAM included) gets its constructor sent from the system actor, as at genesis. The verified
 //! registry's root key is a 2-of-3 multisig, as on the ecosystem's test networks
 //! ([`crate::root_key`]).
 
@@ -157,6 +157,8 @@ pub fn genesis(vm: &mut dyn VM, balances: &[TokenAmount]) -> anyhow::Result<Gene
     )?;
     // After power and market, which its entries call.
     construct(vm, CRON_ACTOR_ID, Type::Cron, Some(&cron), zero.clone())?;
+    // The Ethereum Address Manager, which deploys contracts (FIP-0055).
+    construct(vm, EAM_ACTOR_ID, Type::EAM, None::<&()>, zero.clone())?;
 
     // Burnt funds: an account keyed by its own ID address, as networks have it.
     let burnt = put_cbor(

@@ -7,6 +7,7 @@
 //! payment channel's lanes are read entry by entry.
 
 mod verifreg;
+mod evm;
 
 use std::collections::BTreeSet;
 
@@ -98,6 +99,7 @@ pub fn check_written_states(
                 round_trips::<fil_actor_market_state::v18::State>(&bytes, &what);
                 market::check_collections(vm, &from_slice(&bytes).unwrap(), &what);
             }
+            Type::EVM => evm::check_state(vm, &bytes, &what),
             other => panic!("no v18 decoder wired for {}", other.name()),
         }
         match counts.iter_mut().find(|(t, _)| *t == typ) {

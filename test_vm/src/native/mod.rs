@@ -277,8 +277,19 @@ impl VM for NativeVM {
                 .get_actor(sender)?
                 .ok_or_else(|| anyhow!("sender {sender} vanished"))?;
             let typ = self.codes.type_of(&actor.code);
-            let may_send = matches!(typ, Some(Type::Account) | Some(Type::EthAccount))
-                || (typ == Some(Type::Placeholder) && actor.delegated_address.is_some());
+            // As the FVM: a placeholder at an f4 address in the EAM's namespace that has never
+            // sent becomes an Ethereum account with its first message.
+            let eth_placeholder = typ == Some(Type::Placeholder)
+                && actor.sequence == 0
+                && actor.delegated_address.is_some_and(|a| {
+                    matches!(a.payload(), fvm_shared::address::Payload::Delegated(d)
+                        if d.namespace() == fil_actors_runtime::EAM_ACTOR_ID)
+                });
+            if eth_placeholder {
+                actor.code = self.codes.code(Type::EthAccount);
+            }
+            let may_send =
+                matches!(typ, Some(Type::Account) | Some(Type::EthAccount)) || eth_placeholder;
             if !may_send {
                 return rejected(
                     ExitCode::SYS_SENDER_INVALID,
