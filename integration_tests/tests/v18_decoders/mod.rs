@@ -6,8 +6,9 @@
 //! v18 fields after; its deadlines and partitions always. A multisig's pending transactions and a
 //! payment channel's lanes are read entry by entry.
 
-mod verifreg;
 mod evm;
+mod market;
+mod verifreg;
 
 use std::collections::BTreeSet;
 
@@ -20,8 +21,6 @@ use fvm_ipld_encoding::{from_slice, to_vec};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use test_vm::{StoreRef, VM};
-
-mod market;
 
 /// The block at `cid`.
 fn block(vm: &dyn VM, cid: &Cid) -> Vec<u8> {
