@@ -25,3 +25,16 @@ pub fn on_both_engines<T>(scenario: impl Fn(&mut dyn VM) -> T) -> (T, T) {
     fvm.set_invariant_checks(true);
     (scenario(&mut native), scenario(&mut fvm))
 }
+
+/// `actual` must equal `expected`; the error names `what` and both values.
+pub fn check_eq<T: PartialEq + std::fmt::Debug>(
+    what: &str,
+    actual: T,
+    expected: T,
+) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        actual == expected,
+        "{what}: got {actual:?}, expected {expected:?}"
+    );
+    Ok(())
+}

@@ -5,7 +5,6 @@
 
 use std::collections::BTreeMap;
 
-use anyhow::ensure;
 use cid::Cid;
 use fil_actor_miner::emit::{FeeApplied, FeeType};
 use fil_actor_miner::ext::power::{CurrentTotalPowerReturn, CURRENT_TOTAL_POWER_METHOD};
@@ -32,6 +31,7 @@ use fvm_shared::ActorID;
 use serde::Serialize;
 use test_vm::{actor_state, balance, chain, MessageResult, Msg, StoreRef, VM};
 
+pub(super) use crate::check_eq;
 use crate::miner::{apply_ok, worker_message, MinerAddrs};
 use crate::post::{next_window, window_post_params};
 use crate::sector_status::{Answer, Relayed, StatusRead, StatusReader};
@@ -180,18 +180,6 @@ pub(super) fn power_of(n: u64) -> (StoragePower, StoragePower) {
 
 pub(super) fn bitfield(sectors: &[u64]) -> BitField {
     BitField::try_from_bits(sectors.iter().copied()).expect("small numbers make a bitfield")
-}
-
-pub(super) fn check_eq<T: PartialEq + std::fmt::Debug>(
-    what: &str,
-    actual: T,
-    expected: T,
-) -> anyhow::Result<()> {
-    ensure!(
-        actual == expected,
-        "{what}: got {actual:?}, expected {expected:?}"
-    );
-    Ok(())
 }
 
 /// The life under way: the engine, the miner, who reads its sectors, and the record so far.

@@ -41,6 +41,7 @@ use test_vm::native::comm_d::compute_unsealed_sector_cid;
 use test_vm::{actor_state, balance, MessageResult, Msg, StoreRef, VM};
 
 use super::*;
+use crate::check_eq;
 use crate::keys::SecpKey;
 use crate::miner::{
     create_miner, piece_cid, policy, precommit, precommit_info, prove_commit_params,
@@ -86,18 +87,6 @@ pub struct DealsLifeOutcome {
     pub market_calls: Vec<(String, u64, Option<u64>)>,
     /// The market's final escrow of the client and the provider.
     pub final_escrow: (Escrow, Escrow),
-}
-
-fn check_eq<T: PartialEq + std::fmt::Debug>(
-    what: &str,
-    actual: T,
-    expected: T,
-) -> anyhow::Result<()> {
-    ensure!(
-        actual == expected,
-        "{what}: got {actual:?}, expected {expected:?}"
-    );
-    Ok(())
 }
 
 fn milli(n: u64) -> TokenAmount {

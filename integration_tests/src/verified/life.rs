@@ -54,6 +54,7 @@ use super::{
     datacap_tokens, events, registry, remove_verifier_traced, transfer_to_registry_msg,
     verifier_allowance,
 };
+use crate::check_eq;
 use crate::miner::{
     apply_ok, create_miner, piece_cid, policy, precommit, precommit_info, prove_commit_params,
     MinerAddrs, POST_PROOF, SEAL_PROOF,
@@ -104,19 +105,6 @@ pub struct VerifiedOutcome {
     pub states: Vec<WrittenState>,
     /// The state root at the end.
     pub root: Cid,
-}
-
-/// `actual` must equal `expected`.
-fn check_eq<T: PartialEq + std::fmt::Debug>(
-    what: &str,
-    actual: T,
-    expected: T,
-) -> anyhow::Result<()> {
-    ensure!(
-        actual == expected,
-        "{what}: got {actual:?}, expected {expected:?}"
-    );
-    Ok(())
 }
 
 struct Walk<'v> {
