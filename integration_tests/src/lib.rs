@@ -26,6 +26,11 @@ pub fn on_both_engines<T>(scenario: impl Fn(&mut dyn VM) -> T) -> (T, T) {
     (scenario(&mut native), scenario(&mut fvm))
 }
 
+/// `n` whole FIL.
+pub fn fil(n: u64) -> fvm_shared::econ::TokenAmount {
+    fvm_shared::econ::TokenAmount::from_whole(n)
+}
+
 /// `actual` must equal `expected`; the error names `what` and both values.
 pub fn check_eq<T: PartialEq + std::fmt::Debug>(
     what: &str,

@@ -23,9 +23,8 @@ use crate::root_key::{create_root_key, RootKey};
 use crate::{chain, put_cbor, MessageKind, Msg, StoreRef, VM};
 
 /// Cron's entries at genesis: power's and market's end-of-epoch handlers (v18 method numbers).
-/// The pledge the test network holds at genesis (see `seed_pledge_total`): 1,000,000 FIL.
-pub static GENESIS_PLEDGE_TOTAL: std::sync::LazyLock<TokenAmount> =
-    std::sync::LazyLock::new(|| TokenAmount::from_whole(1_000_000));
+/// The pledge the test network holds at genesis, in whole FIL (see `seed_pledge_total`).
+pub const GENESIS_PLEDGE_FIL: u64 = 1_000_000;
 
 pub const CRON_ENTRIES: [(ActorID, MethodNum); 2] =
     [(STORAGE_POWER_ACTOR_ID, 5), (STORAGE_MARKET_ACTOR_ID, 9)];
@@ -212,11 +211,11 @@ pub fn genesis(vm: &mut dyn VM, balances: &[TokenAmount]) -> anyhow::Result<Gene
 /// total (v18 counts sector pledge and locked rewards only), yet the deposit's vesting lowers the
 /// total like any vested amount. A live network's total absorbs that; a fresh one would go
 /// negative at the first vesting of a miner with little sector pledge, and power would refuse
-/// it. This network is therefore born with `GENESIS_PLEDGE_TOTAL` already pledged.
+/// it. This network is therefore born with `GENESIS_PLEDGE_FIL` already pledged.
 fn seed_pledge_total(vm: &mut dyn VM) -> anyhow::Result<()> {
     let mut st: PowerState = crate::actor_state(vm, STORAGE_POWER_ACTOR_ID)?;
-    st.total_pledge_collateral = GENESIS_PLEDGE_TOTAL.clone();
-    st.this_epoch_pledge_collateral = GENESIS_PLEDGE_TOTAL.clone();
+    st.total_pledge_collateral = TokenAmount::from_whole(GENESIS_PLEDGE_FIL);
+    st.this_epoch_pledge_collateral = st.total_pledge_collateral.clone();
     let mut actor = vm
         .actor(STORAGE_POWER_ACTOR_ID)?
         .ok_or_else(|| anyhow!("the power actor was not created"))?;

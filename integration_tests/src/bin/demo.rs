@@ -10,6 +10,7 @@
 
 use std::process::ExitCode;
 
+use fil_actors_integration_tests::fil;
 use fil_actors_integration_tests::life::provider_life;
 use fil_actors_integration_tests::market::deals_life;
 use fil_actors_integration_tests::report::{
@@ -18,7 +19,6 @@ use fil_actors_integration_tests::report::{
 use fil_actors_runtime::builtin::{CRON_ACTOR_ADDR, STORAGE_POWER_ACTOR_ADDR};
 use fil_builtin_actors_bundle::{BUNDLE, TEST_BUNDLE};
 use fvm_shared::address::Address;
-use fvm_shared::econ::TokenAmount;
 use fvm_shared::METHOD_SEND;
 use test_vm::genesis::{account_address, genesis};
 use test_vm::{balance, FvmVM, MessageResult, Msg, VM};
@@ -31,10 +31,6 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-fn fil(n: u64) -> TokenAmount {
-    TokenAmount::from_whole(n)
 }
 
 fn show(vm: &dyn VM, what: &str, r: &MessageResult) {

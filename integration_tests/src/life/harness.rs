@@ -32,6 +32,7 @@ use serde::Serialize;
 use test_vm::{actor_state, balance, chain, MessageResult, Msg, StoreRef, VM};
 
 pub(super) use crate::check_eq;
+pub(super) use crate::fil;
 use crate::miner::{apply_ok, worker_message, MinerAddrs};
 use crate::post::{next_window, window_post_params};
 use crate::sector_status::{Answer, Relayed, StatusRead, StatusReader};
@@ -166,10 +167,6 @@ impl Figures {
         let capped = &payable < fee;
         (payable, capped)
     }
-}
-
-pub(super) fn fil(n: u64) -> TokenAmount {
-    TokenAmount::from_whole(n)
 }
 
 /// The power of `n` sectors without verified data: raw and quality-adjusted alike.

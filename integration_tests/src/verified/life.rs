@@ -38,7 +38,6 @@ use fvm_ipld_bitfield::BitField;
 use fvm_shared::address::Address;
 use fvm_shared::bigint::BigInt;
 use fvm_shared::clock::ChainEpoch;
-use fvm_shared::econ::TokenAmount;
 use fvm_shared::error::ExitCode;
 use fvm_shared::event::StampedEvent;
 use fvm_shared::piece::{PaddedPieceSize, PieceInfo};
@@ -55,6 +54,7 @@ use super::{
     verifier_allowance,
 };
 use crate::check_eq;
+use crate::fil;
 use crate::miner::{
     apply_ok, create_miner, piece_cid, policy, precommit, precommit_info, prove_commit_params,
     MinerAddrs, POST_PROOF, SEAL_PROOF,
@@ -222,10 +222,6 @@ impl Walk<'_> {
             claims.iter().map(|(id, c)| (*id, (*c).clone())).collect();
         check_eq(&format!("{what}: claims"), stored_claims, expected)
     }
-}
-
-fn fil(whole: u64) -> TokenAmount {
-    TokenAmount::from_whole(whole)
 }
 
 /// The message from `from` calling `method` of the registry with `params`.
