@@ -6,7 +6,7 @@
 #   make check                                                     fmt check and clippy only
 #   make contracts                                                 recompile contracts/*.sol with the pinned solc-js into contracts/*.hex
 #   make costs                                                     off-chain cost report of the miner's read paths
-#   make gas                                                       real-FVM gas report: a provider's life per method, events, sector status by miner size, verified data's life, the market in three deals' life
+#   make gas                                                       real-FVM gas report: a provider's life per method, events, sector status by miner size, the SectorStatus Solidity library's calls, verified data's life, the market in three deals' life
 #   make census-gas                                                real-FVM gas of the FIP-0067 census on miners of 10,000 and 100,000 sectors (slow)
 #   make enforcement-gas                                           real-FVM gas of the FIP-0067 enforcement in the deadline cron (1,000 sectors)
 #   make gas-compare                                               the shared gas probe on this bundle and on the network's v18 figures, side by side
@@ -37,6 +37,11 @@ demo: bundle
 bundle: wasm-target
 	BUILD_FIL_NETWORK=$(NETWORK) $(CARGO) run --locked --bin fil_builtin_actors_bundle -- -o $(BUNDLE_CAR)
 
+# The tests run the testing-fake-proofs bundle, so `make test` (and the clippy run it includes)
+# compiles only that network's WASM: once per run, not once per network. `make bundle` and
+# `make demo` build the network asked for.
+test clippy: export BUILD_FIL_NETWORK = testing-fake-proofs
+
 # Every test of the workspace, then one closing line that totals cargo's per-binary results.
 test: wasm-target check contracts-check
 	mkdir -p target
@@ -66,10 +71,12 @@ costs:
 	$(CARGO) run --locked --release -q -p fil_actor_miner --example off_chain_costs
 
 # Real-FVM gas: every miner method of a storage provider's life and each event emission, then the
-# sector-status methods on miners of 1, 100 and 1,000 partitions.
+# sector-status methods on miners of 1, 100 and 1,000 partitions, each function of the Solidity
+# library, verified data's life and the market's.
 gas: wasm-target
 	$(CARGO) run --locked -q -p fil_actors_integration_tests --bin gas_report
 	$(CARGO) run --locked -q -p fil_actors_integration_tests --bin status_gas
+	$(CARGO) run --locked -q -p fil_actors_integration_tests --bin library_gas
 	$(CARGO) run --locked -q -p fil_actors_integration_tests --bin verified_gas
 	$(CARGO) run --locked -q -p fil_actors_integration_tests --bin market_gas
 

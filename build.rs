@@ -209,13 +209,20 @@ fn build_bundle(cargo: &str, root: &Path, out_dir: &Path, network: &'static str)
     }
     run_cargo(cmd)?;
 
-    let mut sizes = Vec::with_capacity(MANIFEST.len());
-    for &(name, package) in MANIFEST {
-        let built = wasm_out.join(format!("{package}.wasm"));
-        let dest = staged.join(format!("{name}.wasm"));
-        optimize_wasm(root, &built, &dest)?;
-        sizes.push(check_wasm(&dest)?);
-    }
+    let modules: Vec<(PathBuf, PathBuf)> = MANIFEST
+        .iter()
+        .map(|&(name, package)| {
+            (
+                wasm_out.join(format!("{package}.wasm")),
+                staged.join(format!("{name}.wasm")),
+            )
+        })
+        .collect();
+    optimize_all(root, &modules)?;
+    let sizes = modules
+        .iter()
+        .map(|(_, dest)| check_wasm(dest))
+        .collect::<Result<Vec<usize>>>()?;
     let relay_wasm = if with_relay {
         let built = wasm_out.join(format!("{RELAY_PACKAGE}.wasm"));
         let dest = staged.join(format!("{RELAY_PACKAGE}.wasm"));
@@ -391,9 +398,8 @@ fn run_cargo(mut cmd: Command) -> Result<()> {
     }
 }
 
-/// Checks that a file looks like a WASM module (magic and version 1); returns its size.
-/// Writes `built`, optimized by binaryen's `wasm-opt` ([`WASM_OPT_ARGS`]), to `dest`.
-fn optimize_wasm(root: &Path, built: &Path, dest: &Path) -> Result<()> {
+/// Runs [`optimize_wasm`] on every `(built, dest)` pair, as many at once as there are cores.
+fn optimize_all(root: &Path, modules: &[(PathBuf, PathBuf)]) -> Result<()> {
     let wasm_opt = root.join(WASM_OPT);
     if !wasm_opt.is_file() {
         return Err(format!(
@@ -401,8 +407,45 @@ fn optimize_wasm(root: &Path, built: &Path, dest: &Path) -> Result<()> {
             wasm_opt.display()
         ));
     }
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let queue = std::sync::Mutex::new(modules.iter());
+    let next = || queue.lock().map(|mut q| q.next()).ok().flatten();
+    std::thread::scope(|scope| {
+        let running: Vec<_> = (0..workers.min(modules.len()))
+            .map(|_| {
+                scope.spawn(|| -> Result<()> {
+                    while let Some((built, dest)) = next() {
+                        optimize_wasm(&wasm_opt, built, dest)?;
+                    }
+                    Ok(())
+                })
+            })
+            .collect();
+        running.into_iter().try_for_each(|w| {
+            w.join()
+                .map_err(|_| "a wasm-opt worker panicked".to_string())?
+        })
+    })
+}
+
+/// Writes `built`, optimized by binaryen's `wasm-opt` ([`WASM_OPT_ARGS`]), to `dest`, unless
+/// `dest` already holds the optimization of the same input with the same arguments: a copy of
+/// the input and the arguments are kept beside it (`<slot>.input.wasm`, `<slot>.args`).
+fn optimize_wasm(wasm_opt: &Path, built: &Path, dest: &Path) -> Result<()> {
+    let input = fs::read(built).map_err(|e| format!("reading {}: {e}", built.display()))?;
+    let (input_copy, args_copy) = (
+        dest.with_extension("input.wasm"),
+        dest.with_extension("args"),
+    );
+    let args = WASM_OPT_ARGS.join(" ");
+    if dest.is_file()
+        && fs::read(&input_copy).is_ok_and(|copy| copy == input)
+        && fs::read_to_string(&args_copy).is_ok_and(|copy| copy == args)
+    {
+        return Ok(());
+    }
     let output = Command::new("node")
-        .arg(&wasm_opt)
+        .arg(wasm_opt)
         .args(WASM_OPT_ARGS)
         .arg(built)
         .arg("-o")
@@ -418,9 +461,12 @@ fn optimize_wasm(root: &Path, built: &Path, dest: &Path) -> Result<()> {
             String::from_utf8_lossy(&output.stderr)
         ));
     }
-    Ok(())
+    fs::write(&input_copy, &input)
+        .and_then(|()| fs::write(&args_copy, &args))
+        .map_err(|e| format!("writing {}: {e}", input_copy.display()))
 }
 
+/// Checks that a file looks like a WASM module (magic and version 1); returns its size.
 fn check_wasm(path: &Path) -> Result<usize> {
     let bytes = fs::read(path).map_err(|e| format!("reading {}: {e}", path.display()))?;
     if !bytes.starts_with(b"\0asm\x01\0\0\0") {

@@ -1,42 +1,82 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 // A contract that reads sector status through the `SectorStatus` library and returns the
-// miner's answers with its exit codes, for the tests to assert.
+// miner's answers, for the tests to assert: the `try` functions with their exit codes, and the
+// reverting ones each on its own so the tests see their revert data.
 pragma solidity 0.8.37;
 
-import "./SectorStatus.sol";
+import "./sector-status/SectorStatus.sol";
 
 contract SectorStatusProbe {
-    /// `GenerateSectorStatusInfo`, read-only: the miner's exit code, the sector's status and a
-    /// fresh location.
+    using SectorStatus for SectorStatus.Location;
+
+    /// `tryGenerateSectorStatusInfo`: the miner's exit code, the sector's status and a fresh
+    /// location's `auxData`.
     function locate(uint64 minerId, uint64 sector)
         external
-        returns (int256 exitCode, uint8 status, bytes memory location)
+        returns (int256 exitCode, uint8 status, bytes memory auxData)
     {
         SectorStatus.Status s;
+        SectorStatus.Location memory location;
         (exitCode, s, location) = SectorStatus.tryGenerateSectorStatusInfo(minerId, sector);
-        status = uint8(s);
+        return (exitCode, uint8(s), location.auxData);
     }
 
-    /// `ValidateSectorStatus` for Dead, Active and Faulty in turn, then `GetSectorExpiration`,
-    /// each as the miner's exit code and answer.
-    function read(uint64 minerId, uint64 sector, bytes calldata location)
+    /// Every `try` read at one location: `tryValidateSectorStatus` for Dead, Active and Faulty,
+    /// `tryIsLive`, then `tryGetSectorExpiration`, each as the miner's exit code and answer.
+    function read(uint64 minerId, uint64 sector, bytes calldata auxData)
         external
-        returns (int256[4] memory exitCodes, bool[3] memory valid, int64 expiration)
+        returns (int256[5] memory exitCodes, bool[4] memory answers, int64 expiration)
     {
+        SectorStatus.Location memory location = SectorStatus.Location(minerId, sector, auxData);
         for (uint8 s = 0; s < 3; s++) {
-            (exitCodes[s], valid[s]) =
-                SectorStatus.tryValidateSectorStatus(minerId, sector, SectorStatus.Status(s), location);
+            (exitCodes[s], answers[s]) = location.tryValidateSectorStatus(SectorStatus.Status(s));
         }
-        (exitCodes[3], expiration) = SectorStatus.tryGetSectorExpiration(minerId, sector, location);
+        (exitCodes[3], answers[3]) = location.tryIsLive();
+        (exitCodes[4], expiration) = location.tryGetSectorExpiration();
     }
 
-    /// One `ValidateSectorStatus` check that reverts on a failure (for its gas).
-    function validate(uint64 minerId, uint64 sector, uint8 status, bytes calldata location)
-        external
-        returns (bool)
-    {
-        return SectorStatus.validateSectorStatus(minerId, sector, SectorStatus.Status(status), location);
+    /// `generateSectorStatusInfo`, which reverts on a failure.
+    function generate(uint64 minerId, uint64 sector) external returns (uint8 status, bytes memory auxData) {
+        (SectorStatus.Status s, SectorStatus.Location memory location) =
+            SectorStatus.generateSectorStatusInfo(minerId, sector);
+        return (uint8(s), location.auxData);
     }
+
+    /// `validateSectorStatus`, which reverts on a failure.
+    function validate(uint64 minerId, uint64 sector, uint8 status, bytes calldata auxData) external returns (bool) {
+        return SectorStatus.Location(minerId, sector, auxData).validateSectorStatus(SectorStatus.Status(status));
+    }
+
+    /// `isLive`, which reverts on a failure.
+    function live(uint64 minerId, uint64 sector, bytes calldata auxData) external returns (bool) {
+        return SectorStatus.Location(minerId, sector, auxData).isLive();
+    }
+
+    /// `getSectorExpiration`, which reverts on a failure.
+    function expirationOf(uint64 minerId, uint64 sector, bytes calldata auxData) external returns (int64) {
+        return SectorStatus.Location(minerId, sector, auxData).getSectorExpiration();
+    }
+
+    /// `tryValidateSectorStatus` alone.
+    function tryValidate(uint64 minerId, uint64 sector, uint8 status, bytes calldata auxData)
+        external
+        returns (int256, bool)
+    {
+        return SectorStatus.Location(minerId, sector, auxData).tryValidateSectorStatus(SectorStatus.Status(status));
+    }
+
+    /// `tryIsLive` alone.
+    function tryLive(uint64 minerId, uint64 sector, bytes calldata auxData) external returns (int256, bool) {
+        return SectorStatus.Location(minerId, sector, auxData).tryIsLive();
+    }
+
+    /// `tryGetSectorExpiration` alone.
+    function tryExpiration(uint64 minerId, uint64 sector, bytes calldata auxData) external returns (int256, int64) {
+        return SectorStatus.Location(minerId, sector, auxData).tryGetSectorExpiration();
+    }
+
+    /// Nothing: the cost of a call to this contract, beside which the library's are measured.
+    function nothing() external {}
 
     /// A plain CALL of `call_actor_id`, which the precompile refuses: whether it succeeded and
     /// what it returned.

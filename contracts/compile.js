@@ -1,4 +1,5 @@
-// Compiles every contracts/*.sol with the pinned solc-js (package.json) and writes each
+// Compiles every .sol under contracts/ (the test contracts, and the sector-status library and
+// its example in sector-status/) with the pinned solc-js (package.json) and writes each
 // contract's init code to contracts/<Contract>.hex. With --check, writes nothing and exits 1
 // when a committed .hex differs from a fresh compile (or is missing).
 //
@@ -15,8 +16,19 @@ const solc = require('solc');
 const dir = __dirname;
 const check = process.argv.includes('--check');
 
+// Source units are named by their path under contracts/, so relative imports resolve.
+function solidityFiles(sub) {
+  const out = [];
+  for (const entry of fs.readdirSync(path.join(dir, sub), { withFileTypes: true })) {
+    const rel = path.posix.join(sub, entry.name);
+    if (entry.isDirectory() && entry.name !== 'node_modules') out.push(...solidityFiles(rel));
+    else if (entry.isFile() && entry.name.endsWith('.sol')) out.push(rel);
+  }
+  return out;
+}
+
 const sources = {};
-for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.sol')).sort()) {
+for (const file of solidityFiles('').sort()) {
   sources[file] = { content: fs.readFileSync(path.join(dir, file), 'utf8') };
 }
 
@@ -27,7 +39,7 @@ const input = {
     evmVersion: 'cancun',
     optimizer: { enabled: true, runs: 200 },
     metadata: { bytecodeHash: 'none', appendCBOR: false },
-    outputSelection: { '*': { '*': ['evm.bytecode.object'] } },
+    outputSelection: { '*': { '*': ['evm.bytecode.object'], '': ['ast'] } },
   },
 };
 
@@ -40,9 +52,20 @@ if (errors.length > 0) {
   process.exit(1);
 }
 
+// Libraries are compiled into the contracts that use them; they have no bytecode of their own.
+function libraries(file) {
+  return new Set(
+    output.sources[file].ast.nodes
+      .filter((n) => n.nodeType === 'ContractDefinition' && n.contractKind === 'library')
+      .map((n) => n.name),
+  );
+}
+
 let stale = 0;
 for (const file of Object.keys(output.contracts || {}).sort()) {
+  const skip = libraries(file);
   for (const [name, contract] of Object.entries(output.contracts[file]).sort()) {
+    if (skip.has(name)) continue;
     const hex = contract.evm.bytecode.object + '\n';
     const target = path.join(dir, `${name}.hex`);
     if (check) {

@@ -1,14 +1,18 @@
 //! Contracts on the engines: Ethereum accounts, deployment through the EAM's `CreateExternal`,
-//! calls of `InvokeContract` with ABI-encoded call data, and the compiled bytecode of
-//! `contracts/` (solc-js, pinned in `contracts/package.json`).
+//! calls of `InvokeContract` with call data ABI-encoded by `alloy-sol-types` (from the
+//! declarations in `crate::contracts`), revert data and logs as the EVM actor writes them, and
+//! the compiled bytecode of `contracts/` (solc-js, pinned in `contracts/package.json`).
 
+use alloy_sol_types::{SolCall, SolError, SolEvent};
 use anyhow::{anyhow, Context};
 use fil_actor_eam::{CreateExternalParams, CreateExternalReturn, Method as EamMethod};
-use fil_actor_evm::Method as EvmMethod;
+use fil_actor_evm::{Method as EvmMethod, EVM_CONTRACT_REVERTED};
 use fil_actors_runtime::{EAM_ACTOR_ADDR, EAM_ACTOR_ID};
-use fvm_ipld_encoding::{BytesDe, BytesSer};
+use fvm_ipld_encoding::{BytesDe, BytesSer, IPLD_RAW};
 use fvm_shared::address::Address;
 use fvm_shared::econ::TokenAmount;
+use fvm_shared::error::ExitCode;
+use fvm_shared::event::{Entry, Flags};
 use fvm_shared::{ActorID, METHOD_SEND};
 use multihash_codetable::{Code, MultihashDigest};
 use test_vm::{MessageResult, Msg, VM};
@@ -159,128 +163,81 @@ pub fn return_data(ret: &MessageResult) -> anyhow::Result<Vec<u8>> {
     }
 }
 
-/// Solidity's ABI, written by hand: selectors, static words and one dynamic `bytes` tail.
-pub mod abi {
-    use super::keccak;
+/// A contract call that failed: its exit code and its revert data.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reverted {
+    pub code: ExitCode,
+    pub data: Vec<u8>,
+}
 
-    /// The first four bytes of the Keccak-256 of a function's signature.
-    pub fn selector(signature: &str) -> [u8; 4] {
-        let mut out = [0u8; 4];
-        out.copy_from_slice(&keccak(signature.as_bytes())[..4]);
-        out
-    }
-
-    /// An argument of a call.
-    pub enum Arg<'a> {
-        /// A static value (uint, int, bool, address, bytes32) as its word.
-        Word([u8; 32]),
-        /// `bytes`: an offset in the head, its length and padded contents in the tail.
-        Bytes(&'a [u8]),
-    }
-
-    /// A `uint` (up to 64 bits) as a word.
-    pub fn uint(n: u64) -> [u8; 32] {
-        let mut w = [0u8; 32];
-        w[24..].copy_from_slice(&n.to_be_bytes());
-        w
-    }
-
-    /// An `int` (up to 64 bits) as a two's-complement word.
-    pub fn int(n: i64) -> [u8; 32] {
-        let mut w = if n < 0 { [0xff; 32] } else { [0u8; 32] };
-        w[24..].copy_from_slice(&n.to_be_bytes());
-        w
-    }
-
-    /// An address as a word.
-    pub fn address(a: &[u8; 20]) -> [u8; 32] {
-        let mut w = [0u8; 32];
-        w[12..].copy_from_slice(a);
-        w
-    }
-
-    /// A `bool` as a word.
-    pub fn boolean(b: bool) -> [u8; 32] {
-        uint(b as u64)
-    }
-
-    /// The call data of `signature` with `args`.
-    pub fn call(signature: &str, args: &[Arg]) -> Vec<u8> {
-        let mut out = selector(signature).to_vec();
-        out.extend(encode(args));
-        out
-    }
-
-    /// The ABI encoding of a tuple of `args`.
-    pub fn encode(args: &[Arg]) -> Vec<u8> {
-        let mut head = Vec::new();
-        let mut tail = Vec::new();
-        for arg in args {
-            match arg {
-                Arg::Word(w) => head.extend_from_slice(w),
-                Arg::Bytes(b) => {
-                    head.extend_from_slice(&uint((args.len() * 32 + tail.len()) as u64));
-                    tail.extend_from_slice(&uint(b.len() as u64));
-                    tail.extend_from_slice(b);
-                    tail.resize(tail.len().next_multiple_of(32), 0);
-                }
-            }
-        }
-        head.extend(tail);
-        head
-    }
-
-    /// Word `i` of return data.
-    pub fn word(data: &[u8], i: usize) -> anyhow::Result<[u8; 32]> {
-        data.get(i * 32..(i + 1) * 32)
-            .map(|w| w.try_into().expect("32 bytes"))
-            .ok_or_else(|| anyhow::anyhow!("return data of {} bytes has no word {i}", data.len()))
-    }
-
-    /// Word `i` read as a signed integer that fits 64 bits.
-    pub fn int_at(data: &[u8], i: usize) -> anyhow::Result<i64> {
-        let w = word(data, i)?;
-        let fill = if w[24] & 0x80 != 0 { 0xff } else { 0 };
-        if w[..24].iter().any(|b| *b != fill) {
-            anyhow::bail!("word {i} does not fit 64 bits: {}", hex::encode(w));
-        }
-        Ok(i64::from_be_bytes(w[24..].try_into().expect("8 bytes")))
-    }
-
-    /// Word `i` read as an unsigned integer that fits 64 bits.
-    pub fn uint_at(data: &[u8], i: usize) -> anyhow::Result<u64> {
-        let w = word(data, i)?;
-        if w[..24].iter().any(|b| *b != 0) {
-            anyhow::bail!("word {i} does not fit 64 bits: {}", hex::encode(w));
-        }
-        Ok(u64::from_be_bytes(w[24..].try_into().expect("8 bytes")))
-    }
-
-    /// Word `i` read as a `bool`.
-    pub fn bool_at(data: &[u8], i: usize) -> anyhow::Result<bool> {
-        match uint_at(data, i)? {
-            0 => Ok(false),
-            1 => Ok(true),
-            n => anyhow::bail!("word {i} is not a bool: {n}"),
+impl Reverted {
+    /// A revert with Solidity error `error`: the EVM actor's exit code for a revert (33) and the
+    /// error's ABI encoding.
+    pub fn with<E: SolError>(error: E) -> Self {
+        Reverted {
+            code: EVM_CONTRACT_REVERTED,
+            data: error.abi_encode(),
         }
     }
+}
 
-    /// Word `i` read as an address.
-    pub fn address_at(data: &[u8], i: usize) -> anyhow::Result<[u8; 20]> {
-        let w = word(data, i)?;
-        if w[..12].iter().any(|b| *b != 0) {
-            anyhow::bail!("word {i} is not an address: {}", hex::encode(w));
-        }
-        Ok(w[12..].try_into().expect("20 bytes"))
-    }
+/// `from` sends Solidity call `call` to `contract` with `value`: the decoded return, or the
+/// exit code and revert data of a failure; and the message's result.
+pub fn sol_call<C: SolCall>(
+    vm: &mut dyn VM,
+    from: Address,
+    contract: Address,
+    call: &C,
+    value: TokenAmount,
+) -> anyhow::Result<(Result<C::Return, Reverted>, MessageResult)> {
+    let r = invoke(vm, from, contract, &call.abi_encode(), value)?;
+    let data = return_data(&r)?;
+    let out = if r.code.is_success() {
+        Ok(C::abi_decode_returns_validate(&data)
+            .with_context(|| format!("decoding the return of {}", C::SIGNATURE))?)
+    } else {
+        Err(Reverted { code: r.code, data })
+    };
+    Ok((out, r))
+}
 
-    /// The `bytes` whose offset is word `i`.
-    pub fn bytes_at(data: &[u8], i: usize) -> anyhow::Result<Vec<u8>> {
-        let offset = uint_at(data, i)? as usize;
-        let len = word(&data[offset.min(data.len())..], 0)
-            .map(|w| u64::from_be_bytes(w[24..].try_into().expect("8 bytes")) as usize)?;
-        data.get(offset + 32..offset + 32 + len)
-            .map(<[u8]>::to_vec)
-            .ok_or_else(|| anyhow::anyhow!("bytes at word {i} run past the return data"))
+/// [`sol_call`] that must succeed: the decoded return.
+pub fn sol_call_ok<C: SolCall>(
+    vm: &mut dyn VM,
+    from: Address,
+    contract: Address,
+    call: &C,
+) -> anyhow::Result<C::Return> {
+    sol_call(vm, from, contract, call, TokenAmount::from_atto(0))?
+        .0
+        .map_err(|r| {
+            anyhow!(
+                "{} failed with {}: {}",
+                C::SIGNATURE,
+                r.code,
+                hex::encode(&r.data)
+            )
+        })
+}
+
+/// The FIP-0049 event entries the EVM actor writes for Solidity event `event`: one per topic,
+/// `t1` to `t4`, then the data under `d` when there is any; raw bytes, indexed by key and value.
+pub fn log_entries<E: SolEvent>(event: &E) -> Vec<Entry> {
+    let log = event.encode_log_data();
+    let entry = |key: String, value: Vec<u8>| Entry {
+        flags: Flags::FLAG_INDEXED_ALL,
+        key,
+        codec: IPLD_RAW,
+        value,
+    };
+    let mut entries: Vec<Entry> = log
+        .topics()
+        .iter()
+        .zip(1..)
+        .map(|(topic, i)| entry(format!("t{i}"), topic.to_vec()))
+        .collect();
+    if !log.data.is_empty() {
+        entries.push(entry("d".into(), log.data.to_vec()));
     }
+    entries
 }

@@ -3,6 +3,8 @@
 
 use test_vm::{FvmVM, NativeVM, VM};
 
+pub mod contracts;
+pub mod escrow;
 pub mod evm;
 pub mod keys;
 pub mod life;

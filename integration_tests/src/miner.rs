@@ -113,6 +113,7 @@ pub fn apply_ok(vm: &mut dyn VM, msg: &Msg) -> anyhow::Result<MessageResult> {
 }
 
 /// A miner and the accounts that run it.
+#[derive(Clone, Copy, Debug)]
 pub struct MinerAddrs {
     pub owner: Address,
     /// The worker's BLS key address.

@@ -147,3 +147,53 @@ pub fn window_post_params(
         chain_commit_rand: post_chain_commit_rand(dl.challenge),
     })
 }
+
+/// What a caller of [`prove_until`] is shown of each message and tick: its label and result.
+pub type Seen<'a> = &'a mut dyn FnMut(&mut dyn VM, &str, MessageResult) -> anyhow::Result<()>;
+
+/// Keeps deadline `d` proven up to epoch `until`: in every challenge window of `d` that ends
+/// before `until`, the chain moves to the window's last epoch, the worker submits the Window PoSt
+/// of [`window_post_params`], and the chain moves one epoch on (through the deadline's cron);
+/// then it moves to `until`. Every message and tick must succeed; `seen` is shown each.
+pub fn prove_until(
+    vm: &mut dyn VM,
+    m: &MinerAddrs,
+    d: u64,
+    until: ChainEpoch,
+    seen: Seen,
+) -> anyhow::Result<()> {
+    loop {
+        let dl = next_window(vm, m, d)?;
+        if dl.last() >= until {
+            break;
+        }
+        if vm.epoch() < dl.last() {
+            tick_to(vm, dl.last(), seen)?;
+        }
+        let params = window_post_params(vm, m, &dl)?;
+        let r = apply_ok(
+            vm,
+            &worker_message(m, MinerMethod::SubmitWindowedPoSt, &params)?,
+        )?;
+        seen(vm, "SubmitWindowedPoSt", r)?;
+        tick_to(vm, dl.last() + 1, seen)?;
+    }
+    if vm.epoch() < until {
+        tick_to(vm, until, seen)?;
+    }
+    Ok(())
+}
+
+/// Moves the chain to `to` with one cron tick, which must succeed; `seen` is shown it, labelled
+/// with the epoch it left.
+pub fn tick_to(vm: &mut dyn VM, to: ChainEpoch, seen: Seen) -> anyhow::Result<()> {
+    let from = vm.epoch();
+    let r = vm.advance_epoch(to)?;
+    ensure!(
+        r.code.is_success(),
+        "the tick at {from} failed with {}: {:?}",
+        r.code,
+        r.failure
+    );
+    seen(vm, &format!("tick at {from}"), r)
+}

@@ -26,6 +26,10 @@ pub fn exit_name(code: ExitCode) -> String {
         20 => "USR_ILLEGAL_STATE",
         21 => "USR_SERIALIZATION",
         22 => "USR_UNHANDLED_MESSAGE",
+        // The EVM actor's: a contract reverted.
+        33 => "EVM_CONTRACT_REVERTED",
+        // The miner's: a notified actor aborted.
+        1002 => "ERR_NOTIFICATION_RECEIVER_ABORTED",
         _ => "",
     };
     format!("{} {}", code.value(), name)

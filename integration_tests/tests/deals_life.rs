@@ -4,8 +4,6 @@
 //! messages and the final escrow. Every state the market wrote decodes with ChainSafe's v18
 //! market types and re-encodes to the same bytes, its collections entry by entry.
 
-mod v18_decoders;
-
 use fil_actors_integration_tests::market::{deals_life, DealsLifeOutcome};
 use fil_actors_integration_tests::on_both_engines;
 use fil_actors_runtime::builtin::Type;
@@ -23,7 +21,7 @@ fn life_and_decoders(vm: &mut dyn VM) -> (DealsLifeOutcome, Vec<(Type, usize)>) 
         .filter(|s| kind(s.actor) == Type::Market)
         .cloned()
         .collect();
-    let (decoded, _) = v18_decoders::check_written_states(vm, &market_states, kind);
+    let (decoded, _) = crate::v18_decoders::check_written_states(vm, &market_states, kind);
     (life, decoded)
 }
 

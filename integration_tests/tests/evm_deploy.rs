@@ -6,23 +6,22 @@
 //! self-destructed contract is resurrected by CREATE2 at its address. The EVM actor's getters
 //! answer: the bytecode, its hash, a storage slot.
 
-mod v18_decoders;
-
+use alloy_primitives::{Address as EthAddress, B256, U256};
+use alloy_sol_types::SolCall;
 use cid::Cid;
 use fil_actor_evm::{GetStorageAtParams, Method as EvmMethod, Word, EVM_CONTRACT_REVERTED};
-use fil_actors_integration_tests::evm::abi::{self, Arg};
+use fil_actors_integration_tests::contracts::{Child, Counter, Factory};
 use fil_actors_integration_tests::evm::{
     create_external_message, deploy, f4, fund_eth_account, initcode, invoke, invoke_ok, keccak,
-    masked_id, return_data, Contract,
+    log_entries, masked_id, return_data, sol_call_ok, Contract,
 };
 use fil_actors_integration_tests::on_both_engines;
 use fil_actors_integration_tests::state_log::StateLog;
 use fil_actors_runtime::builtin::Type;
 use fil_actors_runtime::{EAM_ACTOR_ADDR, SYSTEM_ACTOR_ADDR};
-use fvm_ipld_encoding::{BytesDe, IPLD_RAW};
+use fvm_ipld_encoding::BytesDe;
 use fvm_shared::econ::TokenAmount;
 use fvm_shared::error::ExitCode;
-use fvm_shared::event::{Entry, Flags};
 use test_vm::genesis::genesis;
 use test_vm::{balance, MessageKind, Msg, VM};
 
@@ -119,11 +118,11 @@ fn scenario(vm: &mut dyn VM) -> Outcome {
 
     // The getters: the bytecode block (its Keccak-256 is the bytecode hash), and a storage slot
     // read by the system actor (as a node serves eth_getStorageAt): Counter's count at slot 0.
-    invoke_ok(
+    sol_call_ok(
         vm,
         alice,
         counter.address(),
-        &abi::call("increment(uint256)", &[Arg::Word(abi::uint(5))]),
+        &Counter::incrementCall { by: U256::from(5) },
     )
     .unwrap();
     let getter = |vm: &mut dyn VM, from, method: EvmMethod| {
@@ -158,13 +157,12 @@ fn scenario(vm: &mut dyn VM) -> Outcome {
 
     // The caller and origin a contract sees: the Ethereum address of an Ethereum account, the
     // masked ID of a key account.
-    let who = abi::call("who()", &[]);
-    let out = invoke_ok(vm, sender.address, factory.address(), &who).unwrap();
-    assert_eq!(abi::address_at(&out, 0).unwrap(), eth(SENDER));
-    assert_eq!(abi::address_at(&out, 1).unwrap(), eth(SENDER));
-    let out = invoke_ok(vm, alice, factory.address(), &who).unwrap();
-    assert_eq!(abi::address_at(&out, 0).unwrap(), masked_id(alice_id));
-    assert_eq!(abi::address_at(&out, 1).unwrap(), masked_id(alice_id));
+    let who = |vm: &mut dyn VM, from| {
+        let out = sol_call_ok(vm, from, factory.address(), &Factory::whoCall {}).unwrap();
+        (out.sender.0 .0, out.origin.0 .0)
+    };
+    assert_eq!(who(vm, sender.address), (eth(SENDER), eth(SENDER)));
+    assert_eq!(who(vm, alice), (masked_id(alice_id), masked_id(alice_id)));
 
     // A key account deploys at CREATE(keccak256 of its address bytes, last 20; its nonce).
     let alice_nonce = vm.actor(alice_id).unwrap().unwrap().sequence;
@@ -190,12 +188,15 @@ fn scenario(vm: &mut dyn VM) -> Outcome {
             vm,
             sender.address,
             factory.address(),
-            &abi::call("create()", &[]),
+            &Factory::createCall {}.abi_encode(),
             TokenAmount::from_atto(value),
         )
         .unwrap();
         codes.push(ret.code);
-        let child = abi::address_at(&return_data(&ret).unwrap(), 0).unwrap();
+        let child = Factory::createCall::abi_decode_returns(&return_data(&ret).unwrap())
+            .unwrap()
+            .0
+             .0;
         assert_eq!(child, create_address(&factory.eth, nonce), "{}", vm.name());
         let child_id = assert_contract_at(vm, &child);
         assert_eq!(
@@ -203,26 +204,14 @@ fn scenario(vm: &mut dyn VM) -> Outcome {
             TokenAmount::from_atto(value)
         );
         // `Created(address,uint256)` as a FIP-0049 event: the topic, then the data.
-        let mut data = abi::address(&child).to_vec();
-        data.extend(abi::uint(value));
         assert_eq!(ret.events.len(), 1);
         assert_eq!(ret.events[0].emitter, factory.id);
         assert_eq!(
             ret.events[0].event.entries,
-            vec![
-                Entry {
-                    flags: Flags::FLAG_INDEXED_ALL,
-                    key: "t1".into(),
-                    codec: IPLD_RAW,
-                    value: keccak(b"Created(address,uint256)").to_vec(),
-                },
-                Entry {
-                    flags: Flags::FLAG_INDEXED_ALL,
-                    key: "d".into(),
-                    codec: IPLD_RAW,
-                    value: data,
-                },
-            ]
+            log_entries(&Factory::Created {
+                child: EthAddress::from(child),
+                value: U256::from(value),
+            })
         );
         children.push(Contract {
             id: child_id,
@@ -233,15 +222,18 @@ fn scenario(vm: &mut dyn VM) -> Outcome {
     log.record(vm).unwrap();
     // The child's constructor ran; its code answers.
     let child = children[0].address();
-    let out = invoke_ok(vm, alice, child, &abi::call("value()", &[])).unwrap();
-    assert_eq!(abi::uint_at(&out, 0).unwrap(), 7);
-    let out = invoke_ok(vm, alice, child, &abi::call("ping()", &[])).unwrap();
-    assert_eq!(abi::uint_at(&out, 0).unwrap(), 42);
+    let value = sol_call_ok(vm, alice, child, &Child::valueCall {}).unwrap();
+    assert_eq!(value, U256::from(7));
+    let ping = sol_call_ok(vm, alice, child, &Child::pingCall {}).unwrap();
+    assert_eq!(ping, U256::from(42));
 
     // CREATE2 at EIP-1014's address; the same salt again collides, CREATE2 pushes zero and
     // Solidity reverts with no data.
     let salt = [0x5a; 32];
-    let create2 = abi::call("create2(bytes32)", &[Arg::Word(salt)]);
+    let create2 = Factory::create2Call {
+        salt: B256::from(salt),
+    }
+    .abi_encode();
     let ret = invoke(
         vm,
         sender.address,
@@ -251,7 +243,10 @@ fn scenario(vm: &mut dyn VM) -> Outcome {
     )
     .unwrap();
     codes.push(ret.code);
-    let child = abi::address_at(&return_data(&ret).unwrap(), 0).unwrap();
+    let child = Factory::create2Call::abi_decode_returns(&return_data(&ret).unwrap())
+        .unwrap()
+        .0
+         .0;
     assert_eq!(child, create2_address(&factory.eth, &salt, &child_code));
     children.push(Contract {
         id: assert_contract_at(vm, &child),
@@ -277,10 +272,11 @@ fn scenario(vm: &mut dyn VM) -> Outcome {
         vm,
         sender.address,
         resurrected.address(),
-        &abi::call("destroy()", &[]),
+        &Child::destroyCall {}.abi_encode(),
     )
     .unwrap();
-    let out = invoke_ok(vm, alice, resurrected.address(), &abi::call("ping()", &[])).unwrap();
+    let ping = Child::pingCall {}.abi_encode();
+    let out = invoke_ok(vm, alice, resurrected.address(), &ping).unwrap();
     assert_eq!(
         out,
         Vec::<u8>::new(),
@@ -298,12 +294,15 @@ fn scenario(vm: &mut dyn VM) -> Outcome {
     assert_eq!(ret.code, ExitCode::OK, "{}: {:?}", vm.name(), ret.failure);
     codes.push(ret.code);
     assert_eq!(
-        abi::address_at(&return_data(&ret).unwrap(), 0).unwrap(),
+        Factory::create2Call::abi_decode_returns(&return_data(&ret).unwrap())
+            .unwrap()
+            .0
+             .0,
         resurrected.eth
     );
     assert_eq!(assert_contract_at(vm, &resurrected.eth), resurrected.id);
-    let out = invoke_ok(vm, alice, resurrected.address(), &abi::call("ping()", &[])).unwrap();
-    assert_eq!(abi::uint_at(&out, 0).unwrap(), 42);
+    let ping = sol_call_ok(vm, alice, resurrected.address(), &Child::pingCall {}).unwrap();
+    assert_eq!(ping, U256::from(42));
 
     // A constructor that reverts (PUSH1 0 PUSH1 0 REVERT): the deployment fails with the EVM's
     // revert code, no actor is left at the address, and the nonce is spent.
@@ -352,7 +351,7 @@ fn scenario(vm: &mut dyn VM) -> Outcome {
         log.watch(c.id);
     }
     log.record(vm).unwrap();
-    let (counts, _) = v18_decoders::check_written_states(vm, &log.states, |_| Type::EVM);
+    let (counts, _) = crate::v18_decoders::check_written_states(vm, &log.states, |_| Type::EVM);
     assert_eq!(counts.len(), 1);
     assert!(counts[0].1 > contracts.len(), "{}: {counts:?}", vm.name());
     Outcome {

@@ -8,17 +8,18 @@
 //! actor's exit codes. ChainSafe's v18
 //! decoder reads every contract state written (transient data and tombstone included).
 
-mod v18_decoders;
-
+use alloy_primitives::{Address as EthAddress, Bytes, B256, U256};
+use alloy_sol_types::{SolCall, SolError};
 use cid::Cid;
 use fil_actor_evm::{
     EVM_CONTRACT_BAD_JUMPDEST, EVM_CONTRACT_ILLEGAL_MEMORY_ACCESS,
     EVM_CONTRACT_INVALID_INSTRUCTION, EVM_CONTRACT_STACK_OVERFLOW, EVM_CONTRACT_STACK_UNDERFLOW,
     EVM_CONTRACT_UNDEFINED_INSTRUCTION,
 };
-use fil_actors_integration_tests::evm::abi::{self, Arg};
+use fil_actors_integration_tests::contracts::Opcodes as O;
 use fil_actors_integration_tests::evm::{
-    deploy, f4, initcode, invoke, invoke_ok, keccak, masked_id, return_data, Contract,
+    deploy, f4, initcode, invoke, invoke_ok, keccak, log_entries, masked_id, return_data,
+    sol_call_ok, Contract,
 };
 use fil_actors_integration_tests::on_both_engines;
 use fil_actors_integration_tests::state_log::StateLog;
@@ -40,6 +41,21 @@ fn hex32(s: &str) -> [u8; 32] {
     let b = hex::decode(s).unwrap();
     w[32 - b.len()..].copy_from_slice(&b);
     w
+}
+
+/// `n` as an unsigned word.
+fn uint(n: u64) -> U256 {
+    U256::from(n)
+}
+
+/// `-n` as a two's-complement word.
+fn neg(n: u64) -> U256 {
+    U256::ZERO.wrapping_sub(U256::from(n))
+}
+
+/// `n` as the 32 bytes of a word.
+fn word(n: u64) -> Vec<u8> {
+    U256::from(n).to_be_bytes::<32>().to_vec()
 }
 
 /// Init code that deploys `runtime` (at most 32 bytes) as the contract's code.
@@ -66,8 +82,8 @@ struct Outcome {
     root: Cid,
 }
 
-fn call(vm: &mut dyn VM, from: Address, c: &Contract, sig: &str, args: &[Arg]) -> Vec<u8> {
-    invoke_ok(vm, from, c.address(), &abi::call(sig, args)).unwrap()
+fn call<C: SolCall>(vm: &mut dyn VM, from: Address, c: &Contract, call: &C) -> C::Return {
+    sol_call_ok(vm, from, c.address(), call).unwrap()
 }
 
 fn scenario(vm: &mut dyn VM) -> Outcome {
@@ -81,75 +97,49 @@ fn scenario(vm: &mut dyn VM) -> Outcome {
     log.watch(b.id);
 
     // Arithmetic and bit operations.
-    let out = call(vm, alice, &a, "arithmetic()", &[]);
-    let max = [0xff; 32];
-    let mut max_minus_1 = max;
-    max_minus_1[31] = 0xfe;
-    let expected: Vec<[u8; 32]> = vec![
-        abi::uint(1),
-        max_minus_1,
-        abi::uint(0),
-        abi::int(-3),
-        abi::int(-1),
-        abi::uint(3),
-        abi::uint(9),
-        abi::uint(0),
-        abi::int(-128),
-        abi::int(-4),
-        abi::uint(0x123),
-        abi::uint(0x12),
-        abi::uint(1),
-        abi::uint(0),
+    let got = call(vm, alice, &a, &O::arithmeticCall {});
+    let expected = [
+        uint(1),
+        U256::MAX - uint(1),
+        uint(0),
+        neg(3),
+        neg(1),
+        uint(3),
+        uint(9),
+        uint(0),
+        neg(128),
+        neg(4),
+        uint(0x123),
+        uint(0x12),
+        uint(1),
+        uint(0),
     ];
-    let got: Vec<[u8; 32]> = (0..14).map(|i| abi::word(&out, i).unwrap()).collect();
     assert_eq!(got, expected, "{}", vm.name());
 
     // Memory: MSTORE8 and MCOPY.
-    let out = call(vm, alice, &a, "memoryOps()", &[]);
-    assert_eq!(abi::uint_at(&out, 0).unwrap(), 0xab);
-    assert_eq!(abi::uint_at(&out, 1).unwrap(), 0xab);
+    let out = call(vm, alice, &a, &O::memoryOpsCall {});
+    assert_eq!((out.word, out.copied), (uint(0xab), uint(0xab)));
 
     // Storage kept across transactions, transient storage only within one.
     let out = call(
         vm,
         alice,
         &a,
-        "storeBoth(uint256,uint256)",
-        &[Arg::Word(abi::uint(5)), Arg::Word(abi::uint(9))],
+        &O::storeBothCall {
+            key: uint(5),
+            value: uint(9),
+        },
     );
-    assert_eq!(
-        (
-            abi::uint_at(&out, 0).unwrap(),
-            abi::uint_at(&out, 1).unwrap()
-        ),
-        (9, 9)
-    );
+    assert_eq!((out.stored, out.tvalue), (uint(9), uint(9)));
     log.record(vm).unwrap();
-    let out = call(
-        vm,
-        alice,
-        &a,
-        "loadBoth(uint256)",
-        &[Arg::Word(abi::uint(5))],
-    );
-    assert_eq!(
-        (
-            abi::uint_at(&out, 0).unwrap(),
-            abi::uint_at(&out, 1).unwrap()
-        ),
-        (9, 0)
-    );
+    let out = call(vm, alice, &a, &O::loadBothCall { key: uint(5) });
+    assert_eq!((out.stored, out.tvalue), (uint(9), uint(0)));
 
     // LOG0 to LOG4 and a Solidity event, as FIP-0049 events: topics t1..t4, data d (none when
     // the data is empty).
-    let ret = invoke(vm, alice, a.address(), &abi::call("logs()", &[]), zero()).unwrap();
+    let ret = invoke(vm, alice, a.address(), &O::logsCall {}.abi_encode(), zero()).unwrap();
     assert_eq!(ret.code, ExitCode::OK);
-    let t = |n: u64| abi::uint(n).to_vec();
-    let mut logged = t(0x20);
-    logged.extend(t(2));
-    logged.extend(hex32(
-        "beef000000000000000000000000000000000000000000000000000000000000",
-    ));
+    let t = word;
     let expected = vec![
         vec![entry("d", vec![0xaa])],
         vec![entry("t1", t(1)), entry("d", vec![0xaa])],
@@ -166,16 +156,12 @@ fn scenario(vm: &mut dyn VM) -> Outcome {
             entry("t3", t(3)),
             entry("t4", t(4)),
         ],
-        vec![
-            entry(
-                "t1",
-                keccak(b"Logged(uint256,uint256,uint256,bytes)").to_vec(),
-            ),
-            entry("t2", t(5)),
-            entry("t3", t(6)),
-            entry("t4", t(7)),
-            entry("d", logged),
-        ],
+        log_entries(&O::Logged {
+            a: uint(5),
+            b: uint(6),
+            c: uint(7),
+            data: Bytes::from_static(&[0xbe, 0xef]),
+        }),
     ];
     let got: Vec<Vec<Entry>> = ret.events.iter().map(|e| e.event.entries.clone()).collect();
     assert_eq!(got, expected, "{}", vm.name());
@@ -183,27 +169,42 @@ fn scenario(vm: &mut dyn VM) -> Outcome {
 
     // Block and transaction data: the epoch, its timestamp, a zero base fee (the test chain's),
     // the FEVM's block gas limit, no coinbase, the origin's masked ID.
-    let out = call(vm, alice, &a, "blockData()", &[]);
+    let out = call(vm, alice, &a, &O::blockDataCall {});
     let epoch = vm.epoch();
-    assert_eq!(abi::uint_at(&out, 0).unwrap(), epoch as u64);
-    assert_eq!(abi::uint_at(&out, 1).unwrap(), chain::timestamp(epoch));
-    assert_eq!(abi::uint_at(&out, 2).unwrap(), 0);
-    assert_eq!(abi::uint_at(&out, 3).unwrap(), 10_000_000_000);
-    assert_eq!(abi::address_at(&out, 4).unwrap(), [0u8; 20]);
-    assert_eq!(abi::address_at(&out, 5).unwrap(), masked_id(alice_id));
+    assert_eq!(
+        (
+            out.number,
+            out.timestamp,
+            out.basefee,
+            out.gaslimit,
+            out.coinbase,
+            out.origin
+        ),
+        (
+            uint(epoch as u64),
+            uint(chain::timestamp(epoch)),
+            uint(0),
+            uint(10_000_000_000),
+            EthAddress::ZERO,
+            EthAddress::from(masked_id(alice_id)),
+        )
+    );
 
     // Precompiles: SHA-256 and RIPEMD-160 of "abc" (their standard test vectors), identity,
     // MODEXP 3^5 mod 7.
-    let out = call(vm, alice, &a, "precompiles()", &[]);
+    let out = call(vm, alice, &a, &O::precompilesCall {});
     assert_eq!(
-        abi::word(&out, 0).unwrap(),
-        hex32("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        out.sha,
+        B256::from(hex32(
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        ))
     );
-    let mut ripemd = [0u8; 32];
-    ripemd[..20].copy_from_slice(&hex::decode("8eb208f7e05d987a9b044a8e98c6b087f15a0bfc").unwrap());
-    assert_eq!(abi::word(&out, 1).unwrap(), ripemd);
-    assert_eq!(abi::bytes_at(&out, 2).unwrap(), vec![0xc0, 0xff, 0xee]);
-    assert_eq!(abi::uint_at(&out, 3).unwrap(), 5);
+    assert_eq!(
+        out.ripemd.to_vec(),
+        hex::decode("8eb208f7e05d987a9b044a8e98c6b087f15a0bfc").unwrap()
+    );
+    assert_eq!(out.identity.to_vec(), vec![0xc0, 0xff, 0xee]);
+    assert_eq!(out.modexp, uint(5));
 
     // ECRECOVER of a signature made here with a secp256k1 key (the signer is the Keccak-256 of
     // its public key, last 20 bytes), and BN254's G + G = 2G (EIP-196's generator (1, 2)).
@@ -217,26 +218,25 @@ fn scenario(vm: &mut dyn VM) -> Outcome {
         vm,
         alice,
         &a,
-        "curves(bytes32,uint8,bytes32,bytes32,uint256[4])",
-        &[
-            Arg::Word(digest),
-            Arg::Word(abi::uint(27 + recovery.to_byte() as u64)),
-            Arg::Word(rs[..32].try_into().unwrap()),
-            Arg::Word(rs[32..].try_into().unwrap()),
-            Arg::Word(abi::uint(1)),
-            Arg::Word(abi::uint(2)),
-            Arg::Word(abi::uint(1)),
-            Arg::Word(abi::uint(2)),
-        ],
+        &O::curvesCall {
+            digest: B256::from(digest),
+            v: 27 + recovery.to_byte(),
+            r: B256::from_slice(&rs[..32]),
+            s: B256::from_slice(&rs[32..]),
+            points: [uint(1), uint(2), uint(1), uint(2)],
+        },
     );
-    assert_eq!(abi::address_at(&out, 0).unwrap(), signer, "{}", vm.name());
+    assert_eq!(out.signer, EthAddress::from(signer), "{}", vm.name());
     assert_eq!(
-        abi::word(&out, 1).unwrap(),
-        hex32("030644e72e131a029b85045b68181585d97816a916871ca8d3c208c16d87cfd3")
-    );
-    assert_eq!(
-        abi::word(&out, 2).unwrap(),
-        hex32("15ed738c0e0a7c92e7845f96b2ae9c0a68a6a449e3538fc7ff3ebf7a5a18a2c4")
+        (out.x, out.y),
+        (
+            U256::from_be_bytes(hex32(
+                "030644e72e131a029b85045b68181585d97816a916871ca8d3c208c16d87cfd3"
+            )),
+            U256::from_be_bytes(hex32(
+                "15ed738c0e0a7c92e7845f96b2ae9c0a68a6a449e3538fc7ff3ebf7a5a18a2c4"
+            ))
+        )
     );
 
     // Filecoin's precompiles: the f4 address of contract b resolves to its ID; b's ID looks up
@@ -246,11 +246,13 @@ fn scenario(vm: &mut dyn VM) -> Outcome {
         vm,
         alice,
         &a,
-        "filecoinAddresses(bytes,uint64)",
-        &[Arg::Bytes(&b_f4), Arg::Word(abi::uint(b.id))],
+        &O::filecoinAddressesCall {
+            filAddress: b_f4.clone().into(),
+            actorId: b.id,
+        },
     );
-    assert_eq!(abi::bytes_at(&out, 0).unwrap(), abi::uint(b.id).to_vec());
-    assert_eq!(abi::bytes_at(&out, 1).unwrap(), b_f4);
+    assert_eq!(out.resolved.to_vec(), word(b.id));
+    assert_eq!(out.delegated.to_vec(), b_f4);
 
     // BLAKE2 F (EIP-152's test vector 5: 12 rounds over "abc"), Filecoin's beacon randomness of
     // the previous epoch (the chain's digest), and an epoch in the future refused.
@@ -259,13 +261,12 @@ fn scenario(vm: &mut dyn VM) -> Outcome {
             vm,
             alice,
             &a,
-            "staticcallRaw(address,bytes)",
-            &[Arg::Word(abi::address(&target)), Arg::Bytes(input)],
+            &O::staticcallRawCall {
+                target: EthAddress::from(target),
+                input: input.to_vec().into(),
+            },
         );
-        (
-            abi::bool_at(&out, 0).unwrap(),
-            abi::bytes_at(&out, 1).unwrap(),
-        )
+        (out.ok, out.out.to_vec())
     };
     let precompile = |prefix: u8, n: u16| {
         let mut p = [0u8; 20];
@@ -290,17 +291,14 @@ fn scenario(vm: &mut dyn VM) -> Outcome {
         hex32("15ed738c0e0a7c92e7845f96b2ae9c0a68a6a449e3538fc7ff3ebf7a5a18a2c4"),
     ]
     .concat();
-    let mul = [abi::uint(1), abi::uint(2), abi::uint(2)].concat();
+    let mul = [word(1), word(2), word(2)].concat();
     assert_eq!(
         raw(vm, precompile(0, 7), &mul),
         (true, two_g),
         "{}",
         vm.name()
     );
-    assert_eq!(
-        raw(vm, precompile(0, 8), &[]),
-        (true, abi::uint(1).to_vec())
-    );
+    assert_eq!(raw(vm, precompile(0, 8), &[]), (true, word(1)));
     assert_eq!(
         raw(vm, precompile(0, 0x0b), &[0; 256]),
         (true, vec![0; 128]),
@@ -326,7 +324,7 @@ fn scenario(vm: &mut dyn VM) -> Outcome {
     input.extend_from_slice(&point.as_bytes()[1..]);
     assert_eq!(
         raw(vm, precompile(0, 0x100), &input),
-        (true, abi::uint(1).to_vec()),
+        (true, word(1)),
         "{}",
         vm.name()
     );
@@ -342,14 +340,14 @@ fn scenario(vm: &mut dyn VM) -> Outcome {
     vm.advance_epoch(now).unwrap();
     let previous = now - 1;
     assert_eq!(
-        raw(vm, precompile(0xfe, 6), &abi::uint(previous as u64)),
+        raw(vm, precompile(0xfe, 6), &word(previous as u64)),
         (true, chain::beacon_randomness(previous).to_vec()),
         "{}",
         vm.name()
     );
     let future = vm.epoch() + 1;
     assert_eq!(
-        raw(vm, precompile(0xfe, 6), &abi::uint(future as u64)),
+        raw(vm, precompile(0xfe, 6), &word(future as u64)),
         (false, vec![])
     );
 
@@ -359,25 +357,31 @@ fn scenario(vm: &mut dyn VM) -> Outcome {
         vm,
         alice,
         a.address(),
-        &abi::call("calls(address)", &[Arg::Word(abi::address(&b.eth))]),
+        &O::callsCall {
+            other: EthAddress::from(b.eth),
+        }
+        .abi_encode(),
         TokenAmount::from_atto(100),
     )
     .unwrap();
     assert_eq!(ret.code, ExitCode::OK, "{}: {:?}", vm.name(), ret.failure);
-    let out = return_data(&ret).unwrap();
-    assert!(abi::bool_at(&out, 0).unwrap());
-    assert_eq!(abi::uint_at(&out, 1).unwrap(), 100);
-    assert!(!abi::bool_at(&out, 2).unwrap());
-    let mut refused = abi::selector("Refused(uint256,string)").to_vec();
-    refused.extend(abi::encode(&[Arg::Word(abi::uint(7)), Arg::Bytes(b"no")]));
-    assert_eq!(abi::bytes_at(&out, 3).unwrap(), refused);
-    assert!(
-        !abi::bool_at(&out, 4).unwrap(),
-        "{}: STATICCALL cannot write",
-        vm.name()
+    let out = O::callsCall::abi_decode_returns(&return_data(&ret).unwrap()).unwrap();
+    let refused = O::Refused {
+        code: uint(7),
+        why: "no".into(),
+    }
+    .abi_encode();
+    assert_eq!(
+        (
+            out.valueOk,
+            out.otherBalance,
+            out.revertOk,
+            out.revertData.to_vec()
+        ),
+        (true, uint(100), false, refused)
     );
-    assert!(abi::bool_at(&out, 5).unwrap());
-    assert_eq!(abi::uint_at(&out, 6).unwrap(), 1);
+    assert!(!out.staticOk, "{}: STATICCALL cannot write", vm.name());
+    assert_eq!((out.delegateOk, out.ownWrites), (true, uint(1)));
     assert_eq!(balance(vm, b.id).unwrap(), TokenAmount::from_atto(100));
     assert_eq!(balance(vm, a.id).unwrap(), zero());
     log.record(vm).unwrap();
@@ -389,10 +393,10 @@ fn scenario(vm: &mut dyn VM) -> Outcome {
         vm,
         alice,
         b.address(),
-        &abi::call(
-            "destroy(address)",
-            &[Arg::Word(abi::address(&masked_id(alice_id)))],
-        ),
+        &O::destroyCall {
+            beneficiary: EthAddress::from(masked_id(alice_id)),
+        }
+        .abi_encode(),
         zero(),
     )
     .unwrap();
@@ -402,7 +406,7 @@ fn scenario(vm: &mut dyn VM) -> Outcome {
         balance(vm, alice_id).unwrap(),
         before + TokenAmount::from_atto(100)
     );
-    let out = call(vm, alice, &b, "deposit()", &[]);
+    let out = invoke_ok(vm, alice, b.address(), &O::depositCall {}.abi_encode()).unwrap();
     assert_eq!(
         out,
         Vec::<u8>::new(),
@@ -443,7 +447,7 @@ fn scenario(vm: &mut dyn VM) -> Outcome {
         codes.push(ret.code);
     }
 
-    let (counts, _) = v18_decoders::check_written_states(vm, &log.states, |_| Type::EVM);
+    let (counts, _) = crate::v18_decoders::check_written_states(vm, &log.states, |_| Type::EVM);
     assert_eq!(counts.len(), 1);
     Outcome {
         codes,

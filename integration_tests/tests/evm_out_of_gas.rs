@@ -3,7 +3,9 @@
 //! returns false and the caller goes on; one that fits succeeds; `GAS` reports FVM gas left,
 //! below the message's gas limit.
 
-use fil_actors_integration_tests::evm::abi::{self, Arg};
+use alloy_primitives::{Address as EthAddress, U256};
+use alloy_sol_types::SolCall;
+use fil_actors_integration_tests::contracts::Opcodes as O;
 use fil_actors_integration_tests::evm::{deploy, initcode, invoke, return_data};
 use fvm_shared::econ::TokenAmount;
 use fvm_shared::error::ExitCode;
@@ -23,21 +25,24 @@ fn a_call_with_too_little_gas_runs_out_and_the_caller_goes_on() {
     let b = deploy(vm, alice, &code, zero.clone()).unwrap();
     let gas = 50_000_000;
     for (rounds, fits) in [(10u64, true), (1_000_000, false)] {
-        let burn = abi::call("burn(uint256)", &[Arg::Word(abi::uint(rounds))]);
-        let calldata = abi::call(
-            "callWithGas(address,uint256,bytes)",
-            &[
-                Arg::Word(abi::address(&b.eth)),
-                Arg::Word(abi::uint(gas)),
-                Arg::Bytes(&burn),
-            ],
-        );
+        let burn = O::burnCall {
+            rounds: U256::from(rounds),
+        };
+        let calldata = O::callWithGasCall {
+            target: EthAddress::from(b.eth),
+            gasLimit: U256::from(gas),
+            data: burn.abi_encode().into(),
+        }
+        .abi_encode();
         let ret = invoke(vm, alice, a.address(), &calldata, zero.clone()).unwrap();
         assert_eq!(ret.code, ExitCode::OK, "{:?}", ret.failure);
-        let out = return_data(&ret).unwrap();
-        assert_eq!(abi::bool_at(&out, 0).unwrap(), fits, "{rounds} rounds");
-        let left = abi::uint_at(&out, 1).unwrap();
-        assert!(left > 0 && left < chain::GAS_LIMIT, "GAS reported {left}");
+        let out = O::callWithGasCall::abi_decode_returns(&return_data(&ret).unwrap()).unwrap();
+        assert_eq!(out.ok, fits, "{rounds} rounds");
+        let left = out.left;
+        assert!(
+            left > U256::ZERO && left < U256::from(chain::GAS_LIMIT),
+            "GAS reported {left}"
+        );
         let callee = ret
             .trace
             .flatten()

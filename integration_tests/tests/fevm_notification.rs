@@ -4,23 +4,23 @@
 //! `handle_filecoin_method`; the contract accepts the piece and, in the same transaction, reads
 //! the new sector's status from the miner through `call_actor_id` and records it with an event.
 
+use alloy_primitives::U256;
 use cid::Cid;
 use fil_actor_miner::{
     max_prove_commit_duration, DataActivationNotification, Method as MinerMethod,
     SectorActivationManifest, SECTOR_CONTENT_CHANGED,
 };
-use fil_actors_integration_tests::evm::abi::{self, Arg};
-use fil_actors_integration_tests::evm::{deploy, f4, initcode, invoke_ok, keccak};
+use fil_actors_integration_tests::contracts::SectorNotifee as N;
+use fil_actors_integration_tests::evm::{deploy, f4, initcode, log_entries, sol_call_ok};
 use fil_actors_integration_tests::miner::{
     apply_ok, ddo_piece, piece_cid, policy, precommit, precommit_info, prove_commit_params,
     worker_message, SEAL_PROOF,
 };
 use fil_actors_integration_tests::on_both_engines;
 use fil_actors_integration_tests::sectors::miner_and_stranger;
-use fvm_ipld_encoding::{RawBytes, IPLD_RAW};
+use fvm_ipld_encoding::RawBytes;
 use fvm_shared::econ::TokenAmount;
 use fvm_shared::error::ExitCode;
-use fvm_shared::event::{Entry, Flags};
 use fvm_shared::piece::{PaddedPieceSize, PieceInfo};
 use test_vm::native::comm_d::compute_unsealed_sector_cid;
 use test_vm::VM;
@@ -30,7 +30,7 @@ const PIECE_SIZE: u64 = 1024;
 
 #[derive(Debug, PartialEq)]
 struct Outcome {
-    record: Vec<u8>,
+    record: (u64, u64, u64, u8, bool, i64),
     notification_code: ExitCode,
     root: Cid,
 }
@@ -92,61 +92,49 @@ fn scenario(vm: &mut dyn VM) -> Outcome {
 
     // The contract's event: the miner and sector as topics, then status Active (1), live, and the
     // sector's expiration, which the miner records as pre-committed.
-    let mut data = abi::uint(1).to_vec();
-    data.extend(abi::boolean(true));
-    data.extend(abi::int(expiration));
-    let topic = |value: Vec<u8>, key: &str| Entry {
-        flags: Flags::FLAG_INDEXED_ALL,
-        key: key.into(),
-        codec: IPLD_RAW,
-        value,
-    };
     let events: Vec<_> = ret
         .events
         .iter()
         .filter(|e| e.emitter == notifee.id)
+        .map(|e| e.event.entries.clone())
         .collect();
-    assert_eq!(events.len(), 1, "{}", vm.name());
     assert_eq!(
-        events[0].event.entries,
-        vec![
-            topic(
-                keccak(b"SectorNotified(uint64,uint64,uint8,bool,int64)").to_vec(),
-                "t1"
-            ),
-            topic(abi::uint(m.miner_id).to_vec(), "t2"),
-            topic(abi::uint(SECTOR).to_vec(), "t3"),
-            topic(data, "d"),
-        ]
+        events,
+        vec![log_entries(&N::SectorNotified {
+            minerId: m.miner_id,
+            sector: SECTOR,
+            status: 1,
+            live: true,
+            expiration,
+        })],
+        "{}",
+        vm.name()
     );
 
     // What the contract stored: (miner, sector, pieces, status, live, expiration).
-    let count = invoke_ok(
+    let count = sol_call_ok(vm, stranger, notifee.address(), &N::recordCountCall {}).unwrap();
+    assert_eq!(count, U256::from(1));
+    let record = sol_call_ok(
         vm,
         stranger,
         notifee.address(),
-        &abi::call("recordCount()", &[]),
+        &N::recordsCall { index: U256::ZERO },
     )
     .unwrap();
-    assert_eq!(abi::uint_at(&count, 0).unwrap(), 1);
-    let record = invoke_ok(
-        vm,
-        stranger,
-        notifee.address(),
-        &abi::call("records(uint256)", &[Arg::Word(abi::uint(0))]),
-    )
-    .unwrap();
-    let mut expected = abi::uint(m.miner_id).to_vec();
-    for w in [
-        abi::uint(SECTOR),
-        abi::uint(1),
-        abi::uint(1),
-        abi::boolean(true),
-        abi::int(expiration),
-    ] {
-        expected.extend(w);
-    }
-    assert_eq!(record, expected, "{}", vm.name());
+    let record = (
+        record.minerId,
+        record.sector,
+        record.pieces,
+        record.status,
+        record.live,
+        record.expiration,
+    );
+    assert_eq!(
+        record,
+        (m.miner_id, SECTOR, 1, 1, true, expiration),
+        "{}",
+        vm.name()
+    );
     Outcome {
         record,
         notification_code: notification.code,

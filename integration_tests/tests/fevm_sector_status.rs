@@ -1,21 +1,29 @@
-//! A Solidity contract reads sector status as the seed intends, on both engines: it gets a
-//! location with a read-only `GenerateSectorStatusInfo`, then calls `ValidateSectorStatus` and
-//! `GetSectorExpiration` through `call_actor_id` (DELEGATECALL, read-only flag, CBOR codec) and
-//! returns the miner's answers and exit codes. Asserted for an active, a faulty, a dead and a
-//! compacted-away sector and a stale location (`USR_NOT_FOUND` reaches the contract as an exit
-//! code, not a revert); a plain CALL of the precompile fails as in v18; `call_actor` reaches the
-//! miner by its address as `call_actor_id` by its ID; the miner's state cannot
-//! be written through the precompile under the read-only flag. On the real FVM, prints the gas
-//! of a contract's `ValidateSectorStatus` check beside a direct call.
+//! The `SectorStatus` Solidity library (`contracts/sector-status/`) read as the seed intends, on
+//! both engines: a contract gets a location with `generateSectorStatusInfo`, then calls
+//! `ValidateSectorStatus` and `GetSectorExpiration` through `call_actor_id` (DELEGATECALL,
+//! read-only flag, CBOR codec). Every function of the library, its `try` form (the miner's exit
+//! code) and its reverting form (the library's errors), is asserted for an active, a faulty, a
+//! dead and a compacted-away sector, a moved sector, a stale location (`USR_NOT_FOUND` reaches
+//! the contract as an exit code, not a revert), a location beyond the miner's deadlines, and an
+//! actor that is not a miner. A plain CALL of the precompile fails as in v18; `call_actor`
+//! reaches the miner by its address as `call_actor_id` by its ID; the miner's state cannot be
+//! written through the precompile under the read-only flag. On the real FVM, prints the gas of a
+//! contract's `ValidateSectorStatus` check beside a direct call.
 
+use alloy_primitives::I256;
 use cid::Cid;
 use fil_actor_miner::{
     ChangeBeneficiaryParams, CompactPartitionsParams, DeclareFaultsParams, FaultDeclaration,
     Method as MinerMethod, SectorLocation, SectorStatusCode, TerminateSectorsParams,
     TerminationDeclaration, ValidateSectorStatusParams, VALIDATE_SECTOR_STATUS_METHOD,
 };
-use fil_actors_integration_tests::evm::abi::{self, Arg};
-use fil_actors_integration_tests::evm::{deploy, initcode, invoke_ok, Contract};
+use fil_actors_integration_tests::contracts::SectorStatus::{
+    BadReturn, MinerCallFailed, SectorNotLive, StaleLocation,
+};
+use fil_actors_integration_tests::contracts::SectorStatusProbe as P;
+use fil_actors_integration_tests::evm::{
+    deploy, initcode, sol_call, sol_call_ok, Contract, Reverted,
+};
 use fil_actors_integration_tests::miner::{
     apply_ok, policy, worker_message, MinerAddrs, POST_PROOF, SEAL_PROOF,
 };
@@ -30,6 +38,7 @@ use fvm_shared::address::Address;
 use fvm_shared::clock::ChainEpoch;
 use fvm_shared::econ::TokenAmount;
 use fvm_shared::error::ExitCode;
+use fvm_shared::ActorID;
 use test_vm::{walk_to, Msg, VM};
 
 const DEADLINE: u64 = 3;
@@ -38,13 +47,27 @@ fn bits(sectors: &[u64]) -> BitField {
     BitField::try_from_bits(sectors.iter().copied()).unwrap()
 }
 
-/// What the probe's `read` returned: four exit codes (validate Dead, Active, Faulty; expiration),
-/// three answers and the expiration.
+fn int(n: I256) -> i64 {
+    i64::try_from(n).unwrap()
+}
+
+/// What the probe's `read` returned from the library's `try` functions: five exit codes
+/// (`tryValidateSectorStatus` for Dead, Active and Faulty, `tryIsLive`,
+/// `tryGetSectorExpiration`), four answers and the expiration.
 #[derive(Clone, Debug, PartialEq)]
 struct Read {
-    codes: [i64; 4],
-    valid: [bool; 3],
+    codes: [i64; 5],
+    answers: [bool; 4],
     expiration: ChainEpoch,
+}
+
+/// What the library's reverting functions did at one location: `validateSectorStatus(Active)`,
+/// `isLive` and `getSectorExpiration`, each its answer or its revert.
+#[derive(Clone, Debug, PartialEq)]
+struct Strict {
+    validate_active: Result<bool, Reverted>,
+    live: Result<bool, Reverted>,
+    expiration: Result<i64, Reverted>,
 }
 
 struct Probe {
@@ -54,49 +77,90 @@ struct Probe {
 }
 
 impl Probe {
-    fn locate(&self, vm: &mut dyn VM, sector: u64) -> (SectorStatusCode, Vec<u8>) {
-        let out = invoke_ok(
+    /// `tryGenerateSectorStatusInfo` and `generateSectorStatusInfo` of `sector` of actor `id`,
+    /// which must agree: the status and the location.
+    fn locate_in(&self, vm: &mut dyn VM, id: ActorID, sector: u64) -> (SectorStatusCode, Vec<u8>) {
+        let out = sol_call_ok(
             vm,
             self.caller,
             self.contract.address(),
-            &abi::call(
-                "locate(uint64,uint64)",
-                &[
-                    Arg::Word(abi::uint(self.miner_id)),
-                    Arg::Word(abi::uint(sector)),
-                ],
-            ),
+            &P::locateCall {
+                minerId: id,
+                sector,
+            },
         )
         .unwrap();
-        assert_eq!(abi::int_at(&out, 0).unwrap(), 0, "locate({sector})");
-        let status = match abi::uint_at(&out, 1).unwrap() {
+        assert_eq!(int(out.exitCode), 0, "locate({sector})");
+        let strict = sol_call_ok(
+            vm,
+            self.caller,
+            self.contract.address(),
+            &P::generateCall {
+                minerId: id,
+                sector,
+            },
+        )
+        .unwrap();
+        assert_eq!((strict.status, &strict.auxData), (out.status, &out.auxData));
+        let status = match out.status {
             0 => SectorStatusCode::Dead,
             1 => SectorStatusCode::Active,
             2 => SectorStatusCode::Faulty,
             n => panic!("status code {n}"),
         };
-        (status, abi::bytes_at(&out, 2).unwrap())
+        (status, out.auxData.to_vec())
+    }
+
+    fn locate(&self, vm: &mut dyn VM, sector: u64) -> (SectorStatusCode, Vec<u8>) {
+        self.locate_in(vm, self.miner_id, sector)
     }
 
     fn read(&self, vm: &mut dyn VM, sector: u64, location: &[u8]) -> Read {
-        let out = invoke_ok(
+        let out = sol_call_ok(
             vm,
             self.caller,
             self.contract.address(),
-            &abi::call(
-                "read(uint64,uint64,bytes)",
-                &[
-                    Arg::Word(abi::uint(self.miner_id)),
-                    Arg::Word(abi::uint(sector)),
-                    Arg::Bytes(location),
-                ],
-            ),
+            &P::readCall {
+                minerId: self.miner_id,
+                sector,
+                auxData: location.to_vec().into(),
+            },
         )
         .unwrap();
         Read {
-            codes: std::array::from_fn(|i| abi::int_at(&out, i).unwrap()),
-            valid: std::array::from_fn(|i| abi::bool_at(&out, 4 + i).unwrap()),
-            expiration: abi::int_at(&out, 7).unwrap(),
+            codes: out.exitCodes.map(int),
+            answers: out.answers,
+            expiration: out.expiration,
+        }
+    }
+
+    fn strict(&self, vm: &mut dyn VM, sector: u64, location: &[u8]) -> Strict {
+        let (to, zero) = (self.contract.address(), TokenAmount::from_atto(0));
+        let (miner, aux) = (self.miner_id, || location.to_vec().into());
+        let validate = P::validateCall {
+            minerId: miner,
+            sector,
+            status: 1,
+            auxData: aux(),
+        };
+        let live = P::liveCall {
+            minerId: miner,
+            sector,
+            auxData: aux(),
+        };
+        let expiration = P::expirationOfCall {
+            minerId: miner,
+            sector,
+            auxData: aux(),
+        };
+        Strict {
+            validate_active: sol_call(vm, self.caller, to, &validate, zero.clone())
+                .unwrap()
+                .0,
+            live: sol_call(vm, self.caller, to, &live, zero.clone())
+                .unwrap()
+                .0,
+            expiration: sol_call(vm, self.caller, to, &expiration, zero).unwrap().0,
         }
     }
 }
@@ -106,12 +170,22 @@ fn location(bytes: &[u8]) -> (i64, i64) {
     (l.deadline, l.partition)
 }
 
+/// Each sector's status, its `try` reads and its reverting reads at a fresh location.
+type SectorReads = Vec<(u64, SectorStatusCode, Read, Strict)>;
+
 #[derive(Debug, PartialEq)]
 struct Outcome {
+    miner_id: ActorID,
+    stranger_id: ActorID,
     /// The sectors' expiration, as installed.
     expiration: ChainEpoch,
-    reads: Vec<(u64, SectorStatusCode, Read)>,
-    stale: Read,
+    reads: SectorReads,
+    /// Sector 4 at its location before compaction.
+    stale: (Read, Strict),
+    /// Sector 1 at a deadline the miner does not have (48).
+    out_of_range: (Read, Strict),
+    /// `generateSectorStatusInfo` of an account, which answers no CBOR.
+    not_a_miner: Result<P::generateReturn, Reverted>,
     root: Cid,
 }
 
@@ -208,15 +282,36 @@ fn scenario(vm: &mut dyn VM) -> Outcome {
     for sector in 1..=6 {
         let (status, loc) = probe.locate(vm, sector);
         let read = probe.read(vm, sector, &loc);
+        let strict = probe.strict(vm, sector, &loc);
         if sector == 3 {
             assert_eq!(location(&loc), (-1, -1), "{}: compacted away", vm.name());
         }
         if sector == 4 {
             assert_ne!(loc, before, "{}: sector 4 moved", vm.name());
         }
-        reads.push((sector, status, read));
+        reads.push((sector, status, read, strict));
     }
-    let stale = probe.read(vm, 4, &before);
+    let stale = (probe.read(vm, 4, &before), probe.strict(vm, 4, &before));
+    let beyond = SectorLocation {
+        deadline: 48,
+        partition: 0,
+    }
+    .to_aux_data()
+    .unwrap();
+    let out_of_range = (probe.read(vm, 1, &beyond), probe.strict(vm, 1, &beyond));
+    let stranger_id = vm.resolve(&stranger).unwrap().unwrap();
+    let not_a_miner = sol_call(
+        vm,
+        stranger,
+        contract.address(),
+        &P::generateCall {
+            minerId: stranger_id,
+            sector: 1,
+        },
+        TokenAmount::from_atto(0),
+    )
+    .unwrap()
+    .0;
 
     // A plain CALL of call_actor_id fails (the contract sees a failed call with no data).
     let params = to_vec(&ValidateSectorStatusParams {
@@ -230,53 +325,47 @@ fn scenario(vm: &mut dyn VM) -> Outcome {
         .unwrap(),
     })
     .unwrap();
-    let out = invoke_ok(
+    let out = sol_call_ok(
         vm,
         stranger,
         contract.address(),
-        &abi::call(
-            "plainCall(uint64,uint64,bytes)",
-            &[
-                Arg::Word(abi::uint(m.miner_id)),
-                Arg::Word(abi::uint(VALIDATE_SECTOR_STATUS_METHOD)),
-                Arg::Bytes(&params),
-            ],
-        ),
+        &P::plainCallCall {
+            minerId: m.miner_id,
+            method: VALIDATE_SECTOR_STATUS_METHOD,
+            params: params.clone().into(),
+        },
     )
     .unwrap();
-    assert!(
-        !abi::bool_at(&out, 0).unwrap(),
-        "{}: plain CALL refused",
-        vm.name()
-    );
-    assert_eq!(abi::bytes_at(&out, 1).unwrap(), Vec::<u8>::new());
+    assert!(!out.ok, "{}: plain CALL refused", vm.name());
+    assert!(out.out.is_empty());
 
     // call_actor (0xfe..03) reaches the miner by its Filecoin address as call_actor_id does by
     // ID: read-only, the miner's answer `true` in CBOR.
-    let out = invoke_ok(
+    let out = sol_call_ok(
         vm,
         stranger,
         contract.address(),
-        &abi::call(
-            "callActorByAddress(bytes,uint64,uint64,bytes)",
-            &[
-                Arg::Bytes(&m.miner.to_bytes()),
-                Arg::Word(abi::uint(VALIDATE_SECTOR_STATUS_METHOD)),
-                Arg::Word(abi::uint(1)),
-                Arg::Bytes(&params),
-            ],
-        ),
+        &P::callActorByAddressCall {
+            filAddress: m.miner.to_bytes().into(),
+            method: VALIDATE_SECTOR_STATUS_METHOD,
+            flags: 1,
+            params: params.clone().into(),
+        },
     )
     .unwrap();
-    assert_eq!(abi::int_at(&out, 0).unwrap(), 0, "{}", vm.name());
-    assert_eq!(abi::bytes_at(&out, 1).unwrap(), vec![0xf5]);
+    assert_eq!(int(out.exitCode), 0, "{}", vm.name());
+    assert_eq!(out.ret.to_vec(), vec![0xf5]);
 
     read_only_cannot_write(vm, &m, &probe);
     gas_beside_direct_call(vm, &m, &probe, &params);
     Outcome {
+        miner_id: m.miner_id,
+        stranger_id,
         expiration,
         reads,
         stale,
+        out_of_range,
+        not_a_miner,
         root: vm.state_root().unwrap(),
     }
 }
@@ -299,27 +388,23 @@ fn read_only_cannot_write(vm: &mut dyn VM, m: &MinerAddrs, probe: &Probe) {
     .unwrap();
     let head = vm.actor(m.miner_id).unwrap().unwrap().state;
     let approve = to_vec(&change).unwrap();
-    let call = |flags: u64| {
-        abi::call(
-            "callActor(uint64,uint64,uint64,bytes)",
-            &[
-                Arg::Word(abi::uint(m.miner_id)),
-                Arg::Word(abi::uint(MinerMethod::ChangeBeneficiaryExported as u64)),
-                Arg::Word(abi::uint(flags)),
-                Arg::Bytes(&approve),
-            ],
-        )
+    let call = |flags: u64| P::callActorCall {
+        actorId: m.miner_id,
+        method: MinerMethod::ChangeBeneficiaryExported as u64,
+        flags,
+        params: approve.clone().into(),
     };
-    let out = invoke_ok(vm, probe.caller, probe.contract.address(), &call(1)).unwrap();
+    let to = probe.contract.address();
+    let out = sol_call_ok(vm, probe.caller, to, &call(1)).unwrap();
     assert_eq!(
-        abi::int_at(&out, 0).unwrap(),
+        int(out.exitCode),
         ExitCode::USR_READ_ONLY.value() as i64,
         "{}",
         vm.name()
     );
     assert_eq!(vm.actor(m.miner_id).unwrap().unwrap().state, head);
-    let out = invoke_ok(vm, probe.caller, probe.contract.address(), &call(0)).unwrap();
-    assert_eq!(abi::int_at(&out, 0).unwrap(), 0, "{}", vm.name());
+    let out = sol_call_ok(vm, probe.caller, to, &call(0)).unwrap();
+    assert_eq!(int(out.exitCode), 0, "{}", vm.name());
     assert_ne!(vm.actor(m.miner_id).unwrap().unwrap().state, head);
 }
 
@@ -327,31 +412,21 @@ fn read_only_cannot_write(vm: &mut dyn VM, m: &MinerAddrs, probe: &Probe) {
 /// of the same method sent directly from an account.
 fn gas_beside_direct_call(vm: &mut dyn VM, m: &MinerAddrs, probe: &Probe, params: &[u8]) {
     let (_, loc) = probe.locate(vm, 1);
-    let check = abi::call(
-        "validate(uint64,uint64,uint8,bytes)",
-        &[
-            Arg::Word(abi::uint(m.miner_id)),
-            Arg::Word(abi::uint(1)),
-            Arg::Word(abi::uint(1)),
-            Arg::Bytes(&loc),
-        ],
-    );
-    let by_contract = apply_ok(
+    let check = P::validateCall {
+        minerId: m.miner_id,
+        sector: 1,
+        status: 1,
+        auxData: loc.into(),
+    };
+    let (valid, by_contract) = sol_call(
         vm,
-        &fil_actors_integration_tests::evm::invoke_message(
-            probe.caller,
-            probe.contract.address(),
-            &check,
-            TokenAmount::from_atto(0),
-        )
-        .unwrap(),
+        probe.caller,
+        probe.contract.address(),
+        &check,
+        TokenAmount::from_atto(0),
     )
     .unwrap();
-    assert!(abi::bool_at(
-        &fil_actors_integration_tests::evm::return_data(&by_contract).unwrap(),
-        0
-    )
-    .unwrap());
+    assert_eq!(valid, Ok(true));
     let direct = apply_ok(
         vm,
         &Msg {
@@ -374,50 +449,98 @@ fn gas_beside_direct_call(vm: &mut dyn VM, m: &MinerAddrs, probe: &Probe, params
 #[test]
 fn a_solidity_contract_reads_sector_status_on_both_engines() {
     let (native, fvm) = on_both_engines(scenario);
-    let live = |valid: [bool; 3], expiration| Read {
-        codes: [0; 4],
-        valid,
+    let m = native.miner_id;
+    let expiration = native.expiration;
+    let live = |answers: [bool; 4]| Read {
+        codes: [0; 5],
+        answers,
         expiration,
     };
     let dead = Read {
-        codes: [0, 0, 0, ExitCode::USR_FORBIDDEN.value() as i64],
-        valid: [true, false, false],
+        codes: [0, 0, 0, 0, ExitCode::USR_FORBIDDEN.value() as i64],
+        answers: [true, false, false, false],
         expiration: 0,
     };
-    let expiration = native.expiration;
+    let strict = |active: bool, live: bool| Strict {
+        validate_active: Ok(active),
+        live: Ok(live),
+        expiration: Ok(expiration),
+    };
+    let strict_dead = |sector: u64| Strict {
+        validate_active: Ok(false),
+        live: Ok(false),
+        expiration: Err(Reverted::with(SectorNotLive { minerId: m, sector })),
+    };
     let expected = vec![
         (
             1,
             SectorStatusCode::Active,
-            live([false, true, false], expiration),
+            live([false, true, false, true]),
+            strict(true, true),
         ),
         (
             2,
             SectorStatusCode::Faulty,
-            live([false, false, true], expiration),
+            live([false, false, true, true]),
+            strict(false, true),
         ),
-        (3, SectorStatusCode::Dead, dead.clone()),
+        (3, SectorStatusCode::Dead, dead.clone(), strict_dead(3)),
         (
             4,
             SectorStatusCode::Active,
-            live([false, true, false], expiration),
+            live([false, true, false, true]),
+            strict(true, true),
         ),
-        (5, SectorStatusCode::Dead, dead),
+        (5, SectorStatusCode::Dead, dead, strict_dead(5)),
         (
             6,
             SectorStatusCode::Active,
-            live([false, true, false], expiration),
+            live([false, true, false, true]),
+            strict(true, true),
         ),
     ];
     assert_eq!(native.reads, expected);
-    let not_found = ExitCode::USR_NOT_FOUND.value() as i64;
+    let failed = |code: ExitCode, error: Reverted| {
+        (
+            Read {
+                codes: [code.value() as i64; 5],
+                answers: [false; 4],
+                expiration: 0,
+            },
+            Strict {
+                validate_active: Err(error.clone()),
+                live: Err(error.clone()),
+                expiration: Err(error),
+            },
+        )
+    };
     assert_eq!(
         native.stale,
-        Read {
-            codes: [not_found; 4],
-            valid: [false; 3],
-            expiration: 0
-        }
+        failed(
+            ExitCode::USR_NOT_FOUND,
+            Reverted::with(StaleLocation {
+                minerId: m,
+                sector: 4
+            })
+        )
+    );
+    assert_eq!(
+        native.out_of_range,
+        failed(
+            ExitCode::USR_ILLEGAL_ARGUMENT,
+            Reverted::with(MinerCallFailed {
+                minerId: m,
+                sector: 1,
+                exitCode: I256::try_from(ExitCode::USR_ILLEGAL_ARGUMENT.value()).unwrap(),
+            })
+        )
+    );
+    assert_eq!(
+        native.not_a_miner,
+        Err(Reverted::with(BadReturn {
+            minerId: native.stranger_id,
+            sector: 1
+        }))
     );
     assert_eq!(native, fvm);
 }

@@ -6,10 +6,7 @@
 //! registry, not the miners (only the sender's nonce advances). The base proposal is valid: it
 //! publishes at the end.
 
-// The shared parameter forms; `raw_bytes` (proposal and constructor bytes) is not the market's.
-#[allow(dead_code)]
-mod malformed;
-
+use crate::malformed::{encoded, malformed, malformed_codes, raw_msg};
 use cid::Cid;
 use fil_actor_market::policy::DEAL_MAX_LABEL_SIZE;
 use fil_actor_market::{DealQueryParams, Method, WithdrawBalanceParams};
@@ -29,7 +26,6 @@ use fvm_shared::crypto::signature::Signature;
 use fvm_shared::econ::TokenAmount;
 use fvm_shared::error::ExitCode;
 use fvm_shared::MethodNum;
-use malformed::{encoded, malformed, malformed_codes, raw_msg};
 use multihash_codetable::{Code, MultihashDigest};
 use test_vm::{ActorState, VM};
 

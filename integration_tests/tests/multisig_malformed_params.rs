@@ -5,8 +5,7 @@
 //! proposal, whose return carries their exit code. Nothing changes: not the multisig (beyond
 //! its proposal counter), not the init actor.
 
-mod malformed;
-
+use crate::malformed::{encoded, malformed, malformed_codes, raw_bytes, raw_msg, Form};
 use cid::Cid;
 use fil_actor_multisig::{
     AddSignerParams, ChangeNumApprovalsThresholdParams, ConstructorParams, LockBalanceParams,
@@ -20,7 +19,6 @@ use fvm_shared::address::Address;
 use fvm_shared::econ::TokenAmount;
 use fvm_shared::error::ExitCode;
 use fvm_shared::{MethodNum, METHOD_SEND};
-use malformed::{encoded, malformed, malformed_codes, raw_bytes, raw_msg, Form};
 use test_vm::exec::exec_message;
 use test_vm::genesis::genesis;
 use test_vm::root_key::RootKey;

@@ -3,8 +3,7 @@
 //! `USR_ILLEGAL_ARGUMENT`, and well-formed values v18 refuses get v18's code. Nothing changes: not
 //! the channel, not its parties' balances, not the init actor.
 
-mod malformed;
-
+use crate::malformed::{encoded, malformed, malformed_codes, raw_bytes, raw_msg, Form};
 use cid::Cid;
 use fil_actor_paych::{ConstructorParams, Method, UpdateChannelStateParams};
 use fil_actors_integration_tests::keys::SecpKey;
@@ -15,7 +14,6 @@ use fvm_shared::address::Address;
 use fvm_shared::econ::TokenAmount;
 use fvm_shared::error::ExitCode;
 use fvm_shared::{MethodNum, METHOD_SEND};
-use malformed::{encoded, malformed, malformed_codes, raw_bytes, raw_msg, Form};
 use test_vm::exec::exec_message;
 use test_vm::genesis::genesis;
 use test_vm::{ActorState, VM};

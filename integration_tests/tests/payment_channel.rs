@@ -5,8 +5,6 @@
 //! engines agree on every exit code and state root, and every state the channels wrote decodes
 //! with ChainSafe's v18 types to the same bytes.
 
-mod v18_decoders;
-
 use cid::Cid;
 use fil_actor_paych::{LaneState, Merge, Method, SignedVoucher, State as ChannelState};
 use fil_actors_integration_tests::keys::{blake2b_256, SecpKey};
@@ -116,8 +114,9 @@ impl Notes {
 
     fn finish(self, vm: &mut dyn VM) -> Outcome {
         let root = vm.state_root().unwrap();
-        let (decoded, _) =
-            v18_decoders::check_written_states(vm, &self.log.states, |_| Type::PaymentChannel);
+        let (decoded, _) = crate::v18_decoders::check_written_states(vm, &self.log.states, |_| {
+            Type::PaymentChannel
+        });
         Outcome {
             codes: self.codes,
             root,

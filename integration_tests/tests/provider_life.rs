@@ -5,8 +5,6 @@
 //! the system, init, reward, cron, power, miner and account actors decodes with ChainSafe's v18
 //! types and re-encodes to the same bytes.
 
-mod v18_decoders;
-
 use fil_actors_integration_tests::life::{provider_life, LifeOutcome};
 use fil_actors_integration_tests::on_both_engines;
 use fil_actors_runtime::builtin::Type;
@@ -20,7 +18,7 @@ fn life_and_decoders(vm: &mut dyn VM) -> (LifeOutcome, (Vec<(Type, usize)>, usiz
         let code = vm.actor(id).unwrap().unwrap().code;
         vm.codes().type_of(&code).unwrap()
     };
-    let checked = v18_decoders::check_written_states(vm, &life.states, kind);
+    let checked = crate::v18_decoders::check_written_states(vm, &life.states, kind);
     (life, checked)
 }
 

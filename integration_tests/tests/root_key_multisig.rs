@@ -3,8 +3,6 @@
 //! a cancelled proposal cannot be approved. The engines agree on every exit code and state root,
 //! and every state the multisig wrote decodes with ChainSafe's v18 types to the same bytes.
 
-mod v18_decoders;
-
 use cid::Cid;
 use fil_actor_multisig::{
     ApproveReturn, PendingTxnMap, ProposalHashData, ProposeReturn, State as MsigState, Transaction,
@@ -198,7 +196,9 @@ impl<'a> Scene<'a> {
     fn finish(self) -> Outcome {
         let root = self.vm.state_root().unwrap();
         let (decoded, _) =
-            v18_decoders::check_written_states(&*self.vm, &self.log.states, |_| Type::Multisig);
+            crate::v18_decoders::check_written_states(&*self.vm, &self.log.states, |_| {
+                Type::Multisig
+            });
         Outcome {
             codes: self.codes,
             root,

@@ -5,8 +5,7 @@
 //! return carries their exit code). Each gets v18's exit code and changes
 //! neither actor's state; the engines agree on every code and on the state root.
 
-mod malformed;
-
+use crate::malformed::{encoded, malformed, malformed_codes, raw_bytes, raw_msg, Form};
 use cid::Cid;
 use fil_actor_datacap::Method as DatacapMethod;
 use fil_actor_verifreg::{
@@ -33,7 +32,6 @@ use fvm_shared::error::ExitCode;
 use fvm_shared::piece::PaddedPieceSize;
 use fvm_shared::sector::StoragePower;
 use fvm_shared::{ActorID, MethodNum, METHOD_SEND};
-use malformed::{encoded, malformed, malformed_codes, raw_bytes, raw_msg, Form};
 use test_vm::genesis::genesis;
 use test_vm::root_key::RootKey;
 use test_vm::{ActorState, Msg, VM};

@@ -5,8 +5,6 @@
 //! registry and the datacap token wrote decodes with ChainSafe's v18 types, HAMT contents
 //! included, and re-encodes to the same bytes.
 
-mod v18_decoders;
-
 use fil_actors_integration_tests::on_both_engines;
 use fil_actors_integration_tests::verified::life::{verified_life, VerifiedOutcome};
 use fil_actors_runtime::builtin::Type;
@@ -19,7 +17,7 @@ fn life_and_decoders(vm: &mut dyn VM) -> (VerifiedOutcome, Vec<(Type, usize)>) {
         let code = vm.actor(id).unwrap().unwrap().code;
         vm.codes().type_of(&code).unwrap()
     };
-    let (decoded, _) = v18_decoders::check_written_states(vm, &life.states, kind);
+    let (decoded, _) = crate::v18_decoders::check_written_states(vm, &life.states, kind);
     (life, decoded)
 }
 

@@ -4,8 +4,10 @@
 //!   makes the call fail with no return data.
 //! - CALL and STATICCALL send `InvokeContract` with the call data as a raw IPLD block, the
 //!   value, and the gas the contract passes (at most 63/64 of what is left); STATICCALL sends
-//!   read-only. Solidity's `transfer` pattern gets a fixed gas allowance, and a plain transfer
-//!   to an address with no actor yet is a bare send (which creates a placeholder).
+//!   read-only. A call to an address with no actor succeeds when it carries no value. A call to
+//!   an account, an eth account, a placeholder or an address with no actor (which the send
+//!   creates as a placeholder), and Solidity's `transfer` and `send` (no call data; gas 0 with
+//!   value, 2300 without), are bare sends (method 0) with no gas limit.
 //! - DELEGATECALL asks an EVM contract for its bytecode and sends `InvokeContractDelegate` to
 //!   this very contract, which runs that code on its own storage with the delegating frame's
 //!   caller and value. Delegating to an account or nothing succeeds with no data; to a native
@@ -16,10 +18,10 @@
 
 use fil_actors_runtime::runtime::Runtime;
 use fil_actors_runtime::ActorError;
+use fil_actors_runtime::Type;
 use fvm_ipld_encoding::ipld_block::IpldBlock;
 use fvm_ipld_encoding::{BytesDe, IPLD_RAW};
 use fvm_shared::econ::TokenAmount;
-use fvm_shared::error::ErrorNumber;
 use fvm_shared::sys::SendFlags;
 use fvm_shared::METHOD_SEND;
 
@@ -44,10 +46,6 @@ pub struct CallResult {
     pub success: bool,
     pub return_data: Vec<u8>,
 }
-
-/// The gas a Solidity `transfer` or `send` gets: it passes 2300 Ethereum gas, far too little
-/// for an FVM send, so v18 gives such calls a fixed allowance.
-pub const TRANSFER_GAS_LIMIT: u64 = 2_000_000;
 
 /// At most 63/64 of the gas left, as EIP-150 keeps back for the caller.
 pub fn effective_gas_limit(rt: &impl Runtime, requested: u64) -> u64 {
@@ -109,71 +107,53 @@ fn call_contract<RT: Runtime>(
     to: &EthAddress,
     value: TokenAmount,
     input: &[u8],
-    mut gas: u64,
+    gas: u64,
     static_call: bool,
 ) -> Result<(bool, Option<IpldBlock>), ActorError> {
     let dst = to.to_fil_address();
+    let code = system
+        .rt
+        .resolve_address(&dst)
+        .and_then(|id| system.rt.get_actor_code_cid(&id));
+    if code.is_none() && value.is_zero() {
+        // Nothing there and no value to create it with: the EVM calls that a success.
+        return Ok((true, None));
+    }
+    // No code can run at an account, a placeholder or an address with no actor, nor on the gas
+    // Solidity's `transfer` and `send` pass (0 with value, 2300 without): those calls are bare
+    // sends, with no gas limit (only the creation of a placeholder could spend any).
+    let bare_target = code.is_none_or(|c| {
+        matches!(
+            system.rt.resolve_builtin_actor_type(&c),
+            Some(Type::Placeholder | Type::Account | Type::EthAccount)
+        )
+    });
+    let transfer =
+        input.is_empty() && ((gas == 0 && value.is_positive()) || (gas == 2300 && value.is_zero()));
+    let (method, gas_limit) = if bare_target || transfer {
+        (METHOD_SEND, None)
+    } else {
+        (
+            Method::InvokeContract as u64,
+            Some(effective_gas_limit(system.rt, gas)),
+        )
+    };
+    let params = (!input.is_empty()).then(|| IpldBlock {
+        codec: IPLD_RAW,
+        data: input.to_vec(),
+    });
     let flags = if static_call {
         SendFlags::READ_ONLY
     } else {
         SendFlags::default()
     };
-    let params = if input.is_empty() {
-        None
-    } else {
-        Some(IpldBlock {
-            codec: IPLD_RAW,
-            data: input.to_vec(),
-        })
-    };
-
-    // Solidity's `transfer`/`send`: no gas with value, or the 2300 stipend without.
-    if (gas == 0 && value.is_positive()) || (gas == 2300 && value.is_zero()) {
-        match system.rt.resolve_address(&dst) {
-            Some(id) => {
-                if system.rt.get_actor_code_cid(&id).is_none() {
-                    // An ID that names no actor: no send could succeed.
-                    return Ok((false, None));
-                }
-                gas = TRANSFER_GAS_LIMIT;
-            }
-            // Nothing there, and nothing may be created: the EVM calls that success.
-            None if static_call || system.readonly => return Ok((true, None)),
-            None => {
-                // A bare send creates the placeholder at the address.
-                return Ok(
-                    match system.send(&dst, METHOD_SEND, None, value, None, flags)? {
-                        Ok(r) if r.exit_code.is_success() => (true, r.return_data),
-                        Ok(r) => (false, r.return_data),
-                        Err(_) => (false, None),
-                    },
-                );
-            }
-        }
-    }
-
-    let gas = effective_gas_limit(system.rt, gas);
-    match system.send(
-        &dst,
-        Method::InvokeContract as u64,
-        params,
-        value,
-        Some(gas),
-        flags,
-    )? {
-        Ok(r) => Ok((r.exit_code.is_success(), r.return_data)),
-        Err(e) => Ok((
-            match e.0 {
-                // No actor at the address: the EVM calls that success.
-                ErrorNumber::NotFound => true,
-                // Creating a placeholder while read-only: success with nothing done, as the
-                // EVM would (value is zero here, checked by the instruction).
-                ErrorNumber::ReadOnly => static_call || system.readonly,
-                _ => false,
-            },
-            None,
-        )),
-    }
+    Ok(
+        match system.send(&dst, method, params, value, gas_limit, flags)? {
+            Ok(r) => (r.exit_code.is_success(), r.return_data),
+            // A send the network refused (no such actor, out of funds): a failed call.
+            Err(_) => (false, None),
+        },
+    )
 }
 
 fn delegate_call<RT: Runtime>(

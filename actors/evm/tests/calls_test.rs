@@ -23,11 +23,16 @@ use fvm_shared::METHOD_SEND;
 
 const CALLEE_ID: u64 = 2000;
 
-/// v18's gas allowance for Solidity's `transfer` and `send`.
-const TRANSFER_GAS: u64 = 2_000_000;
-
 fn callee_eth() -> EthAddress {
     EthAddress([0x33; 20])
+}
+
+/// Makes the callee an EVM contract at `CALLEE_ID`, so calls to it invoke it.
+fn evm_callee(rt: &MockRuntime) {
+    rt.set_delegated_address(CALLEE_ID, callee_eth().to_fil_address());
+    rt.actor_code_cids
+        .borrow_mut()
+        .insert(CALLEE_ID, builtin_code_cid(Type::EVM));
 }
 
 fn addr_bytes(a: EthAddress) -> Vec<u8> {
@@ -109,6 +114,7 @@ fn out3(a: Vec<u8>, success: u64, size: u64) -> Vec<u8> {
 #[test]
 fn call_sends_invoke_contract_with_the_call_data_raw() {
     let rt = deploy(&caller_code(op::CALL, &addr_bytes(callee_eth()), 5));
+    evm_callee(&rt);
     rt.set_balance(TokenAmount::from_atto(100));
     send(
         &rt,
@@ -130,6 +136,7 @@ fn call_sends_invoke_contract_with_the_call_data_raw() {
 #[test]
 fn staticcall_is_read_only_and_gas_is_capped_at_63_64() {
     let rt = deploy(&caller_code(op::STATICCALL, &addr_bytes(callee_eth()), 0));
+    evm_callee(&rt);
     rt.gas_available.set(64_000);
     send(
         &rt,
@@ -150,6 +157,7 @@ fn staticcall_is_read_only_and_gas_is_capped_at_63_64() {
 #[test]
 fn a_failing_callee_is_a_failed_call_with_its_revert_data() {
     let rt = deploy(&caller_code(op::CALL, &addr_bytes(callee_eth()), 0));
+    evm_callee(&rt);
     send(
         &rt,
         callee_eth().to_fil_address(),
@@ -166,24 +174,13 @@ fn a_failing_callee_is_a_failed_call_with_its_revert_data() {
     expected.extend(&word(0x42)[2..]);
     assert_eq!(invoke(&rt, &[]).unwrap(), out3(expected, 0, 2));
 
-    // A receiver that does not exist: success, as in the EVM.
+    // A receiver that does not exist, and no value: success with nothing sent, as in the EVM.
     let rt = deploy(&caller_code(op::CALL, &addr_bytes(callee_eth()), 0));
-    send(
-        &rt,
-        callee_eth().to_fil_address(),
-        Method::InvokeContract as u64,
-        raw(&word(0x42)),
-        TokenAmount::from_atto(0),
-        Some(100_000),
-        SendFlags::default(),
-        None,
-        ExitCode::OK,
-        Some(ErrorNumber::NotFound),
-    );
     assert_eq!(invoke(&rt, &[]).unwrap(), out3(word(0x42), 1, 0));
 
     // Not enough funds: failure.
     let rt = deploy(&caller_code(op::CALL, &addr_bytes(callee_eth()), 5));
+    evm_callee(&rt);
     send(
         &rt,
         callee_eth().to_fil_address(),
@@ -545,46 +542,67 @@ fn transfer_code(to: &[u8], gas: u64, value: u64) -> Vec<u8> {
 }
 
 #[test]
-fn solidity_transfers_get_a_fixed_gas_allowance() {
-    // `payable(a).transfer(v)`: gas 0 with value, to an existing account.
+fn transfers_and_calls_to_accounts_are_bare_sends() {
+    // `payable(a).transfer(v)` (gas 0 with value) to a miner, a native actor: a bare send with
+    // no gas limit, where a call would have invoked the miner.
     let rt = deploy(&transfer_code(&EthAddress::from_id(8).0, 0, 5));
     rt.actor_code_cids
         .borrow_mut()
-        .insert(8, builtin_code_cid(Type::Account));
+        .insert(8, builtin_code_cid(Type::Miner));
     rt.set_balance(TokenAmount::from_atto(10));
-    send(
-        &rt,
-        Address::new_id(8),
-        Method::InvokeContract as u64,
-        None,
-        TokenAmount::from_atto(5),
-        Some(TRANSFER_GAS),
-        SendFlags::default(),
-        None,
-        ExitCode::OK,
-        None,
-    );
+    let bare = |rt: &MockRuntime, to: Address, value: u64, send_error: Option<ErrorNumber>| {
+        send(
+            rt,
+            to,
+            METHOD_SEND,
+            None,
+            TokenAmount::from_atto(value),
+            None,
+            SendFlags::default(),
+            None,
+            ExitCode::OK,
+            send_error,
+        )
+    };
+    bare(&rt, Address::new_id(8), 5, None);
     assert_eq!(invoke(&rt, &[]).unwrap(), word(1));
 
-    // To an ID that names no actor: failure, nothing sent.
+    // A call with gas and value to an account, an eth account or a placeholder: a bare send too.
+    for (id, t) in [
+        (8, Type::Account),
+        (9, Type::EthAccount),
+        (10, Type::Placeholder),
+    ] {
+        let rt = deploy(&transfer_code(&EthAddress::from_id(id).0, 100_000, 5));
+        rt.actor_code_cids
+            .borrow_mut()
+            .insert(id, builtin_code_cid(t));
+        rt.set_balance(TokenAmount::from_atto(10));
+        bare(&rt, Address::new_id(id), 5, None);
+        assert_eq!(invoke(&rt, &[]).unwrap(), word(1), "{t:?}");
+    }
+
+    // The 2300 stipend without value (`send` of nothing) is a bare send as well.
+    let rt = deploy(&transfer_code(&EthAddress::from_id(8).0, 2300, 0));
+    rt.actor_code_cids
+        .borrow_mut()
+        .insert(8, builtin_code_cid(Type::Miner));
+    bare(&rt, Address::new_id(8), 0, None);
+    assert_eq!(invoke(&rt, &[]).unwrap(), word(1));
+
+    // Value to an ID that names no actor: the bare send fails, and so does the call.
     let rt = deploy(&transfer_code(&EthAddress::from_id(9).0, 0, 5));
     rt.set_balance(TokenAmount::from_atto(10));
+    bare(&rt, Address::new_id(9), 5, Some(ErrorNumber::NotFound));
     assert_eq!(invoke(&rt, &[]).unwrap(), word(0));
 
-    // To an address with no actor yet: a bare send, which creates the placeholder.
+    // No value to an address with no actor: success, nothing sent.
+    let rt = deploy(&transfer_code(&callee_eth().0, 100_000, 0));
+    assert_eq!(invoke(&rt, &[]).unwrap(), word(1));
+
+    // Value to an address with no actor yet: a bare send, which creates the placeholder.
     let rt = deploy(&transfer_code(&callee_eth().0, 0, 5));
     rt.set_balance(TokenAmount::from_atto(10));
-    send(
-        &rt,
-        callee_eth().to_fil_address(),
-        METHOD_SEND,
-        None,
-        TokenAmount::from_atto(5),
-        None,
-        SendFlags::default(),
-        None,
-        ExitCode::OK,
-        None,
-    );
+    bare(&rt, callee_eth().to_fil_address(), 5, None);
     assert_eq!(invoke(&rt, &[]).unwrap(), word(1));
 }

@@ -6,10 +6,15 @@
 //! milestones with their events and sector statuses, and the gas of each miner method and event;
 //! then a provider's deals (`fil_actors_integration_tests::market::deals_life`): escrow, a
 //! verified and two ordinary deals published, activated, settled, terminated with their sector
-//! and completed, with the deal and verified-registry events of each step.
+//! and completed, with the deal and verified-registry events of each step; then the example
+//! storage application built on the sector-status Solidity library
+//! (`fil_actors_integration_tests::escrow`): a client's deal funded, sealed with a notification,
+//! paid per proving period while the sector lives (faulty included), refunded when it dies, and
+//! the attacks the contract refuses.
 
 use std::process::ExitCode;
 
+use fil_actors_integration_tests::escrow::{describe_log, escrow_life};
 use fil_actors_integration_tests::fil;
 use fil_actors_integration_tests::life::provider_life;
 use fil_actors_integration_tests::market::deals_life;
@@ -217,6 +222,49 @@ fn run() -> anyhow::Result<()> {
         client.locked,
         provider.balance,
         provider.locked,
+        vm.state_root()?
+    );
+
+    println!(
+        "\nThe example storage application on the real FVM (contracts/sector-status/examples/\
+         PieceEscrow.sol, built on the SectorStatus library): a client (an Ethereum account) funds \
+         a deal for one piece, 6 FIL over 6 proving periods; the provider's ProveCommitSectors3 \
+         notifies the contract, which records the sector; the provider is paid each period while \
+         the sector is live, faulty included; the sector is terminated and the client refunded. \
+         Forged notifications and every attack are refused with the contract's own error. \
+         Proving rounds are left out."
+    );
+    let mut vm = FvmVM::new()?;
+    vm.set_invariant_checks(true);
+    let (escrow, gas) = escrow_life(&mut vm)?;
+    println!(
+        "{:>7}  {:<48} {:<26} {:>9}",
+        "epoch", "step", "exit code", "gas"
+    );
+    for (step, (_, g)) in escrow.steps.iter().zip(&gas) {
+        let g = g.map_or("-".to_string(), |g| g.to_string());
+        println!(
+            "{:>7}  {:<48} {:<26} {:>9}",
+            step.epoch,
+            step.label,
+            exit_name(step.code),
+            g
+        );
+        if let Some(status) = step.status {
+            println!("{:>7}  -> sector status: {status:?}", "");
+        }
+        if let Some(refusal) = &step.refusal {
+            println!("{:>7}  -> refused: {refusal}", "");
+        }
+        for e in &step.events {
+            let described = describe_log(e).unwrap_or_else(|| describe_event(e));
+            println!("{:>7}  -> event {described}", "");
+        }
+    }
+    let [contract, client, miner] = &escrow.balances;
+    println!(
+        "Every balance was checked to the attoFIL: the contract holds {contract} FIL, the client \
+         {client} FIL (20 less 3 periods paid), the miner {miner} FIL; final state root {}",
         vm.state_root()?
     );
     Ok(())

@@ -47,7 +47,7 @@ use crate::miner::{
     create_miner, piece_cid, policy, precommit, precommit_info, prove_commit_params,
     worker_message, MinerAddrs,
 };
-use crate::post::{next_window, window_post_params};
+use crate::post::{prove_until, tick_to};
 use crate::state_log::{StateLog, WrittenState};
 use crate::verified::{add_verified_client, add_verifier};
 
@@ -139,13 +139,7 @@ pub struct ActivatedDeals {
 impl DealsLife<'_> {
     /// Notes a message or tick, and the states it wrote.
     fn note(&mut self, label: &str, r: &MessageResult) -> anyhow::Result<()> {
-        self.out.steps.push(DealStep {
-            label: label.to_string(),
-            epoch: self.vm.epoch(),
-            code: r.code,
-            events: r.events.clone(),
-        });
-        self.log.record(self.vm)
+        record(self.vm, &mut self.out, &mut self.log, label, r)
     }
 
     /// Notes a market-facing message, requires it to succeed and keeps its gas.
@@ -192,44 +186,22 @@ impl DealsLife<'_> {
     /// Window PoSt of deadline `d` in every window that ends before `until`, then the chain
     /// moved to `until`. Every tick must succeed and the market emit nothing in it.
     fn prove_until(&mut self, d: u64, until: ChainEpoch) -> anyhow::Result<()> {
-        loop {
-            let dl = next_window(self.vm, &self.m, d)?;
-            if dl.last() >= until {
-                break;
+        let (out, log) = (&mut self.out, &mut self.log);
+        prove_until(self.vm, &self.m, d, until, &mut |vm, label, r| {
+            if label.starts_with("tick") {
+                check_quiet(label, &r)?;
             }
-            if self.vm.epoch() < dl.last() {
-                self.tick(dl.last())?;
-            }
-            let params = window_post_params(self.vm, &self.m, &dl)?;
-            let r = self.vm.apply(&worker_message(
-                &self.m,
-                MinerMethod::SubmitWindowedPoSt,
-                &params,
-            )?)?;
-            ensure_ok(&r, "SubmitWindowedPoSt")?;
-            self.note("SubmitWindowedPoSt", &r)?;
-            self.tick(dl.last() + 1)?;
-        }
-        if self.vm.epoch() < until {
-            self.tick(until)?;
-        }
-        Ok(())
+            record(vm, out, log, label, &r)
+        })
     }
 
+    /// The chain moved to `to`; the market must emit nothing in the tick.
     fn tick(&mut self, to: ChainEpoch) -> anyhow::Result<()> {
-        let from = self.vm.epoch();
-        let r = self.vm.advance_epoch(to)?;
-        ensure_ok(&r, &format!("tick at {from}"))?;
-        check_eq(
-            &format!("tick at {from}: market and registry events"),
-            [
-                events_of(&r, STORAGE_MARKET_ACTOR_ID),
-                events_of(&r, VERIFIED_REGISTRY_ACTOR_ID),
-            ]
-            .concat(),
-            vec![],
-        )?;
-        self.note(&format!("tick at {from}"), &r)
+        let (out, log) = (&mut self.out, &mut self.log);
+        tick_to(self.vm, to, &mut |vm, label, r| {
+            check_quiet(label, &r)?;
+            record(vm, out, log, label, &r)
+        })
     }
 
     /// `from` calls getter `method` of the market for a deal; it must succeed.
@@ -275,6 +247,36 @@ impl DealsLife<'_> {
         let st: MinerState = actor_state(self.vm, self.m.miner_id)?;
         Ok(st.find_sector(&StoreRef(self.vm.store()), sector)?)
     }
+}
+
+/// Notes a message or tick of the life, and the states it wrote.
+fn record(
+    vm: &dyn VM,
+    out: &mut DealsLifeOutcome,
+    log: &mut StateLog,
+    label: &str,
+    r: &MessageResult,
+) -> anyhow::Result<()> {
+    out.steps.push(DealStep {
+        label: label.to_string(),
+        epoch: vm.epoch(),
+        code: r.code,
+        events: r.events.clone(),
+    });
+    log.record(vm)
+}
+
+/// A cron tick in which neither the market nor the verified registry may emit anything.
+fn check_quiet(label: &str, r: &MessageResult) -> anyhow::Result<()> {
+    check_eq(
+        &format!("{label}: market and registry events"),
+        [
+            events_of(r, STORAGE_MARKET_ACTOR_ID),
+            events_of(r, VERIFIED_REGISTRY_ACTOR_ID),
+        ]
+        .concat(),
+        vec![],
+    )
 }
 
 /// The datacap `id` holds, in bytes (one whole token per byte).
