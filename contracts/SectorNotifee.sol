@@ -35,14 +35,12 @@ contract SectorNotifee {
     {
         SectorNotifications.SectorChanges[] memory sectors = SectorNotifications.decode(method, codec, params);
         uint64 minerId = SectorNotifications.actorId(msg.sender);
-        bool[][] memory accepted = new bool[][](sectors.length);
+        bool[][] memory accepted = SectorNotifications.answerFor(sectors);
         for (uint256 i = 0; i < sectors.length; i++) {
-            uint256 pieces = sectors[i].pieces.length;
-            accepted[i] = new bool[](pieces);
-            for (uint256 p = 0; p < pieces; p++) {
+            for (uint256 p = 0; p < accepted[i].length; p++) {
                 accepted[i][p] = true;
             }
-            record(minerId, sectors[i].sector, uint64(pieces));
+            record(minerId, sectors[i].sector, uint64(accepted[i].length));
         }
         return (0, SectorNotifications.CBOR, SectorNotifications.encodeReturn(accepted));
     }

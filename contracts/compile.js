@@ -1,7 +1,8 @@
 // Compiles every .sol under contracts/ (the test contracts, and the sector-status library and
 // its example in sector-status/) with the pinned solc-js (package.json) and writes each
-// contract's init code to contracts/<Contract>.hex. With --check, writes nothing and exits 1
-// when a committed .hex differs from a fresh compile (or is missing).
+// contract's init code to contracts/<Contract>.hex and its ABI to contracts/<Contract>.abi.json
+// (from which the Rust tests' bindings are generated). With --check, writes nothing and exits 1
+// when a committed file differs from a fresh compile (or is missing).
 //
 // Settings are fixed so the bytecode is reproducible: the metadata hash and its CBOR trailer
 // are off, the optimizer runs 200 times, and the EVM version is Cancun, the last fork whose
@@ -39,7 +40,7 @@ const input = {
     evmVersion: 'cancun',
     optimizer: { enabled: true, runs: 200 },
     metadata: { bytecodeHash: 'none', appendCBOR: false },
-    outputSelection: { '*': { '*': ['evm.bytecode.object'], '': ['ast'] } },
+    outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object'], '': ['ast'] } },
   },
 };
 
@@ -66,19 +67,26 @@ for (const file of Object.keys(output.contracts || {}).sort()) {
   const skip = libraries(file);
   for (const [name, contract] of Object.entries(output.contracts[file]).sort()) {
     if (skip.has(name)) continue;
-    const hex = contract.evm.bytecode.object + '\n';
-    const target = path.join(dir, `${name}.hex`);
-    if (check) {
-      const committed = fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : null;
-      if (committed !== hex) {
-        console.error(`${name}.hex differs from a fresh compile of ${file}`);
-        stale += 1;
+    const outputs = [
+      [`${name}.hex`, contract.evm.bytecode.object + '\n'],
+      [`${name}.abi.json`, JSON.stringify(contract.abi, null, 1) + '\n'],
+    ];
+    for (const [out, text] of outputs) {
+      const target = path.join(dir, out);
+      if (check) {
+        const committed = fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : null;
+        if (committed !== text) {
+          console.error(`${out} differs from a fresh compile of ${file}`);
+          stale += 1;
+        }
+      } else {
+        fs.writeFileSync(target, text);
       }
-    } else {
-      fs.writeFileSync(target, hex);
-      console.log(`${name}.hex (${(hex.length - 1) / 2} bytes) from ${file}`);
+    }
+    if (!check) {
+      console.log(`${name} (${contract.evm.bytecode.object.length / 2} bytes of init code) from ${file}`);
     }
   }
 }
-console.log(`solc ${solc.version()}: ${check ? (stale ? `${stale} stale` : 'all bytecode up to date') : 'compiled'}`);
+console.log(`solc ${solc.version()}: ${check ? (stale ? `${stale} stale` : 'all bytecode and ABIs up to date') : 'compiled'}`);
 process.exit(stale ? 1 : 0);

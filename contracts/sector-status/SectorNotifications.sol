@@ -59,6 +59,15 @@ library SectorNotifications {
         if (offset != params.length) revert Cbor.MalformedCbor(offset);
     }
 
+    /// An answer of the notification's shape with every piece rejected: set `accepted[i][j]` for
+    /// each piece `j` of sector `i` the contract accepts, then encode it with `encodeReturn`.
+    function answerFor(SectorChanges[] memory sectors) internal pure returns (bool[][] memory accepted) {
+        accepted = new bool[][](sectors.length);
+        for (uint256 i = 0; i < sectors.length; i++) {
+            accepted[i] = new bool[](sectors[i].pieces.length);
+        }
+    }
+
     /// The answer to a notification: `accepted[i][j]` for piece `j` of sector `i`, in the
     /// notification's order. The miner requires the answer to have the notification's shape.
     function encodeReturn(bool[][] memory accepted) internal pure returns (bytes memory ret) {

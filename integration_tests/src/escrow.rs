@@ -43,7 +43,6 @@ use test_vm::{actor_state, balance, MessageResult, Msg, StoreRef, VM};
 
 use crate::check_eq;
 use crate::contracts::PieceEscrow::{self, PieceEscrowErrors, PieceEscrowEvents};
-use crate::contracts::SectorStatus::{SectorStatusErrors, StaleLocation};
 use crate::evm::{
     deploy, f4, fund_eth_account, initcode, log_entries, masked_id, sol_call, Contract, EthAccount,
     Reverted,
@@ -126,15 +125,12 @@ fn solidity_form(debug: String) -> String {
     }
 }
 
-/// The revert reason in `data`, named from the contract's errors and the library's.
+/// The revert reason in `data`, named from the contract's errors (the libraries' included).
 fn refusal(data: &[u8]) -> String {
-    if let Ok(e) = PieceEscrowErrors::abi_decode(data) {
-        return solidity_form(format!("{e:?}"));
+    match PieceEscrowErrors::abi_decode(data) {
+        Ok(e) => solidity_form(format!("{e:?}")),
+        Err(_) => format!("0x{}", hex::encode(data)),
     }
-    if let Ok(e) = SectorStatusErrors::abi_decode(data) {
-        return solidity_form(format!("{e:?}"));
-    }
-    format!("0x{}", hex::encode(data))
 }
 
 /// One of the contract's events as its Solidity declaration reads, decoded from the FIP-0049
@@ -599,7 +595,7 @@ pub fn escrow_life(vm: &mut dyn VM) -> anyhow::Result<(EscrowLifeOutcome, Escrow
             partition: -1,
         }
         .to_aux_data()?,
-        Err(Reverted::with(StaleLocation {
+        Err(Reverted::with(PieceEscrow::StaleLocation {
             minerId: m.miner_id,
             sector: SECTOR,
         })),

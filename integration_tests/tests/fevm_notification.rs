@@ -5,6 +5,7 @@
 //! the new sector's status from the miner through `call_actor_id` and records it with an event.
 
 use alloy_primitives::U256;
+use alloy_sol_types::SolCall;
 use cid::Cid;
 use fil_actor_miner::{
     max_prove_commit_duration, DataActivationNotification, Method as MinerMethod,
@@ -118,7 +119,7 @@ fn scenario(vm: &mut dyn VM) -> Outcome {
         vm,
         stranger,
         notifee.address(),
-        &N::recordsCall { index: U256::ZERO },
+        &N::recordsCall::new((U256::ZERO,)),
     )
     .unwrap();
     let record = (

@@ -17,10 +17,9 @@ use fil_actor_miner::{
     Method as MinerMethod, SectorLocation, SectorStatusCode, TerminateSectorsParams,
     TerminationDeclaration, ValidateSectorStatusParams, VALIDATE_SECTOR_STATUS_METHOD,
 };
-use fil_actors_integration_tests::contracts::SectorStatus::{
-    BadReturn, MinerCallFailed, SectorNotLive, StaleLocation,
+use fil_actors_integration_tests::contracts::SectorStatusProbe::{
+    self as P, BadReturn, MinerCallFailed, SectorNotLive, StaleLocation,
 };
-use fil_actors_integration_tests::contracts::SectorStatusProbe as P;
 use fil_actors_integration_tests::evm::{
     deploy, initcode, sol_call, sol_call_ok, Contract, Reverted,
 };

@@ -101,12 +101,10 @@ contract PieceEscrow {
     {
         SectorNotifications.SectorChanges[] memory sectors = SectorNotifications.decode(method, codec, params);
         uint64 minerId = SectorNotifications.actorId(msg.sender);
-        bool[][] memory accepted = new bool[][](sectors.length);
+        bool[][] memory accepted = SectorNotifications.answerFor(sectors);
         for (uint256 i = 0; i < sectors.length; i++) {
-            SectorNotifications.Piece[] memory pieces = sectors[i].pieces;
-            accepted[i] = new bool[](pieces.length);
-            for (uint256 j = 0; j < pieces.length; j++) {
-                record(minerId, sectors[i].sector, pieces[j]);
+            for (uint256 j = 0; j < accepted[i].length; j++) {
+                record(minerId, sectors[i].sector, sectors[i].pieces[j]);
                 accepted[i][j] = true;
             }
         }
