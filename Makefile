@@ -4,7 +4,7 @@
 #   make bundle [NETWORK=testing-fake-proofs] [BUNDLE_CAR=path]   build the bundle CAR, print its table
 #   make test                                                      fmt check, clippy, all tests
 #   make check                                                     fmt check and clippy only
-#   make contracts                                                 recompile contracts/*.sol with the pinned solc-js into contracts/*.hex
+#   make contracts                                                 recompile the contracts' Solidity with the pinned solc-js into contracts/*.hex and *.abi.json
 #   make costs                                                     off-chain cost report of the miner's read paths
 #   make gas                                                       real-FVM gas report: a provider's life per method, events, sector status by miner size, the SectorStatus Solidity library's calls, verified data's life, the market in three deals' life
 #   make census-gas                                                real-FVM gas of the FIP-0067 census on miners of 10,000 and 100,000 sectors (slow)
@@ -50,9 +50,10 @@ test: wasm-target check contracts-check
 
 check: fmt clippy
 
-# The Solidity contracts the tests deploy: solc-js as pinned in contracts/package-lock.json (npm
-# packages only, no compiler download). `contracts` rewrites the committed bytecode;
-# `contracts-check` fails when it differs from a fresh compile.
+# The Solidity contracts the tests deploy (and the sector-status library in contracts/sector-status):
+# solc-js as pinned in contracts/package-lock.json (npm packages only, no compiler download).
+# `contracts` rewrites the committed bytecode and ABIs; `contracts-check` fails when they differ
+# from a fresh compile.
 contracts:
 	cd contracts && npm ci --no-audit --no-fund --silent && node compile.js
 
