@@ -185,6 +185,14 @@ contract Opcodes {
         ownWrites = writes.length;
     }
 
+    /// A CALL of `to` with `gasLimit` gas, the value sent with this call and no data: whether it
+    /// succeeded.
+    function pay(address to, uint256 gasLimit) external payable returns (bool ok) {
+        assembly {
+            ok := call(gasLimit, to, callvalue(), 0, 0, 0, 0)
+        }
+    }
+
     /// SELFDESTRUCT, paying the balance to `beneficiary`.
     function destroy(address payable beneficiary) external {
         selfdestruct(beneficiary);

@@ -3,7 +3,8 @@
 //! transactions), logs as FIP-0049 events, block and transaction data, precompiles (Ethereum's
 //! hashes, identity, MODEXP, ECRECOVER, BN254 addition, multiplication and pairing, BLAKE2 F,
 //! BLS12-381 additions, P-256; Filecoin's address lookups and beacon randomness), calls of
-//! every kind with value and with revert data, SELFDESTRUCT leaving a tombstone (a dead contract
+//! every kind with value and with revert data, value sent by bare sends (a new address, an
+//! account, an ID with no actor), SELFDESTRUCT leaving a tombstone (a dead contract
 //! answers nothing), and the exceptional halts (stack and memory limits included) with the EVM
 //! actor's exit codes. ChainSafe's v18
 //! decoder reads every contract state written (transient data and tombstone included).
@@ -384,6 +385,60 @@ fn scenario(vm: &mut dyn VM) -> Outcome {
     assert_eq!((out.delegateOk, out.ownWrites), (true, uint(1)));
     assert_eq!(balance(vm, b.id).unwrap(), TokenAmount::from_atto(100));
     assert_eq!(balance(vm, a.id).unwrap(), zero());
+    log.record(vm).unwrap();
+
+    // Value in a CALL with no data, by v18's rules: to a new Ethereum address, a bare send that
+    // creates a placeholder holding it; to a key account, a bare send even with gas (method 0,
+    // the account is not invoked); to an ID with no actor, a failed send (the value stays with
+    // the contract); no value to another new address, a success that creates nothing.
+    let pay = |vm: &mut dyn VM, to: [u8; 20], gas: u64, value: u64| {
+        let call = O::payCall {
+            to: EthAddress::from(to),
+            gasLimit: uint(gas),
+        };
+        let ret = invoke(
+            vm,
+            alice,
+            a.address(),
+            &call.abi_encode(),
+            TokenAmount::from_atto(value),
+        )
+        .unwrap();
+        assert_eq!(ret.code, ExitCode::OK, "{}: {:?}", vm.name(), ret.failure);
+        let ok = O::payCall::abi_decode_returns(&return_data(&ret).unwrap()).unwrap();
+        (ok, ret)
+    };
+    let fresh = [0xab; 20];
+    assert!(pay(vm, fresh, 0, 5).0, "{}", vm.name());
+    let placeholder = vm.resolve(&f4(&fresh)).unwrap().unwrap();
+    let code = vm.actor(placeholder).unwrap().unwrap().code;
+    assert_eq!(
+        test_vm::code_types(vm.codes()).get(&code),
+        Some(&Type::Placeholder)
+    );
+    assert_eq!(balance(vm, placeholder).unwrap(), TokenAmount::from_atto(5));
+    let alice_before = balance(vm, alice_id).unwrap();
+    let (ok, ret) = pay(vm, masked_id(alice_id), 100_000, 3);
+    assert!(ok, "{}", vm.name());
+    let to_alice: Vec<_> = ret
+        .trace
+        .flatten()
+        .into_iter()
+        .filter(|t| t.to == Address::new_id(alice_id))
+        .map(|t| (t.method, t.value.clone()))
+        .collect();
+    assert_eq!(
+        to_alice,
+        vec![(0, TokenAmount::from_atto(3))],
+        "{}",
+        vm.name()
+    );
+    assert_eq!(balance(vm, alice_id).unwrap(), alice_before);
+    assert!(!pay(vm, masked_id(9_999), 0, 1).0, "{}", vm.name());
+    assert_eq!(balance(vm, a.id).unwrap(), TokenAmount::from_atto(1));
+    let untouched = [0xcd; 20];
+    assert!(pay(vm, untouched, 100_000, 0).0, "{}", vm.name());
+    assert_eq!(vm.resolve(&f4(&untouched)).unwrap(), None);
     log.record(vm).unwrap();
 
     // SELFDESTRUCT pays the balance to the beneficiary and leaves a tombstone: after the
