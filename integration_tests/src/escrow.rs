@@ -114,6 +114,11 @@ fn word(n: u64) -> U256 {
     U256::from(n)
 }
 
+/// `n` whole FIL in attoFIL, as the contract's events and getters count value.
+fn atto_word(n: u64) -> U256 {
+    U256::from(n) * U256::from(10u64.pow(18))
+}
+
 /// A decoded error or event as Solidity names it: `Name { field: value, .. }` (the `Debug` of
 /// the enum of a contract's errors or events wraps that in its variant's name).
 fn solidity_form(debug: String) -> String {
@@ -253,7 +258,7 @@ impl EscrowLife<'_> {
 
     fn check_deal(&mut self, what: &str, expected: (u8, u64, u64, u64)) -> anyhow::Result<()> {
         let (stage, sector, paid, held_fil) = expected;
-        let held = U256::from(held_fil) * U256::from(10u64.pow(18));
+        let held = atto_word(held_fil);
         check_eq(
             &format!("{what}: the deal"),
             self.deal_state()?,
@@ -281,7 +286,7 @@ impl EscrowLife<'_> {
             None => Ok(vec![log_entries(&PieceEscrow::ProviderPaid {
                 dealId: word(DEAL),
                 periods: 1,
-                amount: U256::from(FIL_PER_PERIOD) * U256::from(10u64.pow(18)),
+                amount: atto_word(FIL_PER_PERIOD),
             })]),
         };
         let paid = expected.is_ok();
@@ -311,10 +316,15 @@ impl EscrowLife<'_> {
         Ok(())
     }
 
-    /// The deadline holding the sector.
-    fn deadline(&self) -> anyhow::Result<u64> {
+    /// The deadline and partition holding the sector.
+    fn sector_location(&self) -> anyhow::Result<(u64, u64)> {
         let st: MinerState = actor_state(self.vm, self.provider.miner_id)?;
-        Ok(st.find_sector(&StoreRef(self.vm.store()), SECTOR)?.0)
+        Ok(st.find_sector(&StoreRef(self.vm.store()), SECTOR)?)
+    }
+
+    /// The chain moved to `to` with one cron tick.
+    fn tick(&mut self, to: ChainEpoch) -> anyhow::Result<()> {
+        tick_to(self.vm, to, &mut |_, _, _| Ok(()))
     }
 }
 
@@ -387,7 +397,7 @@ pub fn escrow_life(vm: &mut dyn VM) -> anyhow::Result<(EscrowLifeOutcome, Escrow
     let piece = piece_cid(50);
     let other_piece = piece_cid(51);
     let client_eth = EthAddress::from(client.eth);
-    let total = U256::from(PERIODS * FIL_PER_PERIOD) * U256::from(10u64.pow(18));
+    let total = atto_word(PERIODS * FIL_PER_PERIOD);
 
     // 1. The client funds the deal; a value that does not split into the periods is refused.
     let fund = || PieceEscrow::fundCall {
@@ -454,11 +464,7 @@ pub fn escrow_life(vm: &mut dyn VM) -> anyhow::Result<(EscrowLifeOutcome, Escrow
     precommit(life.vm, &m, infos, fil(2))?;
     let info = precommit_info(life.vm, FOREIGN_SECTOR, expiration, Some(comm_d(piece)?));
     precommit(life.vm, &foreign, vec![info], fil(1))?;
-    tick_to(
-        life.vm,
-        precommit_epoch + policy.pre_commit_challenge_delay + 1,
-        &mut |_, _, _| Ok(()),
-    )?;
+    life.tick(precommit_epoch + policy.pre_commit_challenge_delay + 1)?;
 
     // 3. Forged and foreign notifications. A stranger sends the notification itself.
     let forged = SectorContentChangedParams {
@@ -549,7 +555,7 @@ pub fn escrow_life(vm: &mut dyn VM) -> anyhow::Result<(EscrowLifeOutcome, Escrow
         })]),
     )?;
     life.check_deal("after the commitment", (STORED, SECTOR, 0, 6))?;
-    let d = life.deadline()?;
+    let (d, _) = life.sector_location()?;
 
     // 5. Two periods proven and paid; a second claim in a period is refused, and so is a refund
     // while the sector is live, at its location or at a forged one.
@@ -603,25 +609,22 @@ pub fn escrow_life(vm: &mut dyn VM) -> anyhow::Result<(EscrowLifeOutcome, Escrow
 
     // 6. The sector's next Window PoSt is missed: faulty, still live, and the third period paid.
     let dl = next_window(life.vm, &m, d)?;
-    tick_to(life.vm, dl.last(), &mut |_, _, _| Ok(()))?;
-    tick_to(life.vm, dl.last() + 1, &mut |_, _, _| Ok(()))?;
+    life.tick(dl.last())?;
+    life.tick(dl.last() + 1)?;
     let (status, _) = life.locate("GenerateSectorStatusInfo, a window missed")?;
     ensure!(
         status == SectorStatusCode::Faulty,
         "sector {SECTOR} is {status:?}"
     );
     if life.vm.epoch() < stored_at + 3 * period {
-        tick_to(life.vm, stored_at + 3 * period, &mut |_, _, _| Ok(()))?;
+        life.tick(stored_at + 3 * period)?;
     }
     life.claim("claim of period 3, the sector faulty", None)?;
     life.check_deal("after payment 3", (STORED, SECTOR, 3, 3))?;
 
     // 7. The provider terminates the sector: no payment for a dead sector, no refund to a
     // stranger; the client's refund of the three unpaid periods, once.
-    let (_, part) = {
-        let st: MinerState = actor_state(life.vm, m.miner_id)?;
-        st.find_sector(&StoreRef(life.vm.store()), SECTOR)?
-    };
+    let (_, part) = life.sector_location()?;
     let r = apply_ok(
         life.vm,
         &worker_message(
@@ -642,7 +645,7 @@ pub fn escrow_life(vm: &mut dyn VM) -> anyhow::Result<(EscrowLifeOutcome, Escrow
         status == SectorStatusCode::Dead,
         "sector {SECTOR} is {status:?}"
     );
-    tick_to(life.vm, stored_at + 4 * period, &mut |_, _, _| Ok(()))?;
+    life.tick(stored_at + 4 * period)?;
     life.claim(
         "claim of period 4, the sector dead",
         Some(Reverted::with(PieceEscrow::SectorDead {
@@ -667,7 +670,7 @@ pub fn escrow_life(vm: &mut dyn VM) -> anyhow::Result<(EscrowLifeOutcome, Escrow
         aux.clone(),
         Ok(vec![log_entries(&PieceEscrow::ClientRefunded {
             dealId: word(DEAL),
-            amount: U256::from((PERIODS - 3) * FIL_PER_PERIOD) * U256::from(10u64.pow(18)),
+            amount: atto_word((PERIODS - 3) * FIL_PER_PERIOD),
         })]),
     )?;
     let [escrow_before, client_before, miner_before] = before;

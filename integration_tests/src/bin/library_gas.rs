@@ -65,8 +65,7 @@ fn run() -> anyhow::Result<()> {
         .auxData;
 
     let empty = gas_of(&mut vm, owner, probe, &P::nothingCall {}.abi_encode())?;
-    let location = || (miner, sector, aux.clone());
-    let (validate, live, expiration) = (location(), location(), location());
+    let location = (miner, sector, aux);
     let rows = [
         (
             "generateSectorStatusInfo",
@@ -86,21 +85,24 @@ fn run() -> anyhow::Result<()> {
         ),
         (
             "validateSectorStatus (Active)",
-            P::validateCall::new((validate.0, validate.1, 1, validate.2.clone())).abi_encode(),
+            P::validateCall::new((miner, sector, 1, location.2.clone())).abi_encode(),
         ),
         (
             "tryValidateSectorStatus (Active)",
-            P::tryValidateCall::new((validate.0, validate.1, 1, validate.2)).abi_encode(),
+            P::tryValidateCall::new((miner, sector, 1, location.2.clone())).abi_encode(),
         ),
-        ("isLive", P::liveCall::new(live.clone()).abi_encode()),
-        ("tryIsLive", P::tryLiveCall::new(live).abi_encode()),
+        ("isLive", P::liveCall::new(location.clone()).abi_encode()),
+        (
+            "tryIsLive",
+            P::tryLiveCall::new(location.clone()).abi_encode(),
+        ),
         (
             "getSectorExpiration",
-            P::expirationOfCall::new(expiration.clone()).abi_encode(),
+            P::expirationOfCall::new(location.clone()).abi_encode(),
         ),
         (
             "tryGetSectorExpiration",
-            P::tryExpirationCall::new(expiration).abi_encode(),
+            P::tryExpirationCall::new(location).abi_encode(),
         ),
     ];
     println!("The SectorStatus library on the real FVM: one call per message to a probe contract");
