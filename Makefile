@@ -10,6 +10,7 @@
 #   make census-gas                                                real-FVM gas of the FIP-0067 census on miners of 10,000 and 100,000 sectors (slow)
 #   make enforcement-gas                                           real-FVM gas of the FIP-0067 enforcement in the deadline cron (1,000 sectors)
 #   make gas-compare                                               the shared gas probe on this bundle and on the network's v18 figures, side by side
+#   make stack-check                                               the engine scenarios and the large-miner gas reports with every actor's stack cut to 32 KiB (slow)
 
 SHELL := /bin/bash
 CARGO ?= cargo
@@ -20,7 +21,7 @@ else
 BUNDLE_CAR ?= output/builtin-actors-$(NETWORK).car
 endif
 
-.PHONY: demo bundle test check fmt clippy wasm-target wasm-tools contracts contracts-check costs gas census-gas enforcement-gas gas-compare
+.PHONY: demo bundle test check fmt clippy wasm-target wasm-tools contracts contracts-check costs gas census-gas enforcement-gas gas-compare stack-check
 
 # The actors compile to this target inside the bundle's build script, which then passes every
 # module through binaryen's wasm-opt (binaryen.js on Node.js, pinned by tools/binaryen's lock file).
@@ -90,6 +91,16 @@ census-gas: wasm-target
 # faulted by FIP-0067 enforcement, and terminated by it.
 enforcement-gas: wasm-target
 	$(CARGO) run --locked -q -p fil_actors_integration_tests --bin enforcement_gas
+
+# The stack the actors use, measured: every engine scenario, and the reports on miners of 1,000
+# to 100,000 sectors, on a test bundle whose modules trap when their stack would pass
+# STACK_CHECK_BYTES (an eighth of the 256 KiB they link with, .cargo/config.toml). The next
+# build without it packs the real modules again.
+STACK_CHECK_BYTES ?= 32768
+stack-check: wasm-target
+	STACK_CHECK_BYTES=$(STACK_CHECK_BYTES) BUILD_FIL_NETWORK=testing-fake-proofs $(CARGO) test --locked --workspace --test engines
+	STACK_CHECK_BYTES=$(STACK_CHECK_BYTES) BUILD_FIL_NETWORK=testing-fake-proofs $(CARGO) run --locked -q -p fil_actors_integration_tests --bin enforcement_gas
+	STACK_CHECK_BYTES=$(STACK_CHECK_BYTES) BUILD_FIL_NETWORK=testing-fake-proofs $(CARGO) run --locked -q -p fil_actors_integration_tests --bin fip0067_gas
 
 # The shared, bundle-agnostic gas probe (`../shared/tools/gas-probe`) on the testing-fake-proofs
 # bundle, then its per-step ratios against the network's v18 figures and their geometric mean.

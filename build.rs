@@ -3,7 +3,8 @@
 // Rust constants `src/lib.rs` exposes (the CAR bytes, network, code CIDs and WASM sizes).
 //
 // Inputs: `BUILD_FIL_NETWORK` (default `mainnet`) picks the network; it is passed on to the WASM
-// compile, where the runtime reads it. Outputs, under `OUT_DIR`: `wasm/<slot>.wasm`,
+// compile, where the runtime reads it. `STACK_CHECK_BYTES`, when set, packs every module with its
+// stack cut to that many bytes (`make stack-check`; see `tools/binaryen/stack-check.mjs`). Outputs, under `OUT_DIR`: `wasm/<slot>.wasm`,
 // `bundle/bundle-<network>.car` and `bundle_info.rs`.
 //
 // The actors are compiled by a nested cargo with its own target dir
@@ -12,6 +13,7 @@
 
 use std::collections::{BTreeSet, HashSet};
 use std::env;
+use std::ffi::OsStr;
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -45,6 +47,11 @@ const MANIFEST: &[(&str, &str)] = &[
 const RELAY_PACKAGE: &str = "fil_test_actor_relay";
 
 const NETWORK_ENV: &str = "BUILD_FIL_NETWORK";
+/// When set, the stack (in bytes) every packed module is cut to, to measure how much the actors
+/// use: a test that passes on such a bundle never needs more.
+const STACK_CHECK_ENV: &str = "STACK_CHECK_BYTES";
+/// The binaryen.js script that cuts a module's stack.
+const STACK_CHECK: &str = "tools/binaryen/stack-check.mjs";
 const DEFAULT_NETWORK: &str = "mainnet";
 /// The network whose bundle the test engines run: fake proofs, testing policy.
 const TEST_NETWORK: &str = "testing-fake-proofs";
@@ -109,6 +116,7 @@ fn run() -> Result<()> {
     let cargo = var("CARGO")?;
 
     println!("cargo:rerun-if-env-changed={NETWORK_ENV}");
+    println!("cargo:rerun-if-env-changed={STACK_CHECK_ENV}");
     for input in [
         "actors",
         "test_actors",
@@ -118,6 +126,7 @@ fn run() -> Result<()> {
         "rust-toolchain.toml",
         ".cargo/config.toml",
         "tools/binaryen/package-lock.json",
+        STACK_CHECK,
     ] {
         println!("cargo:rerun-if-changed={}", root.join(input).display());
     }
@@ -219,21 +228,36 @@ fn build_bundle(cargo: &str, root: &Path, out_dir: &Path, network: &'static str)
         })
         .collect();
     optimize_all(root, &modules)?;
-    let sizes = modules
-        .iter()
-        .map(|(_, dest)| check_wasm(dest))
-        .collect::<Result<Vec<usize>>>()?;
     let relay_wasm = if with_relay {
         let built = wasm_out.join(format!("{RELAY_PACKAGE}.wasm"));
         let dest = staged.join(format!("{RELAY_PACKAGE}.wasm"));
         fs::copy(&built, &dest)
             .map_err(|e| format!("copying {} to {}: {e}", built.display(), dest.display()))?;
-        check_wasm(&dest)?;
         Some(dest)
     } else {
         None
     };
     drop(lock);
+    // The modules as packed: optimized, and with their stack cut when a stack check is asked for.
+    let stack_check = stack_check_bytes()?;
+    let packed = |dest: &Path| -> Result<PathBuf> {
+        match stack_check {
+            Some(bytes) => cut_stack(root, dest, bytes),
+            None => Ok(dest.to_path_buf()),
+        }
+    };
+    let packed_modules = modules
+        .iter()
+        .map(|(_, dest)| packed(dest))
+        .collect::<Result<Vec<PathBuf>>>()?;
+    let sizes = packed_modules
+        .iter()
+        .map(|module| check_wasm(module))
+        .collect::<Result<Vec<usize>>>()?;
+    let relay_wasm = relay_wasm.map(|dest| packed(&dest)).transpose()?;
+    if let Some(relay) = &relay_wasm {
+        check_wasm(relay)?;
+    }
 
     // Pack the modules, in manifest order, into the CAR.
     let bundle_dir = out_dir.join("bundle");
@@ -242,10 +266,9 @@ fn build_bundle(cargo: &str, root: &Path, out_dir: &Path, network: &'static str)
     let car_path = bundle_dir.join(format!("bundle-{network}.car"));
     let mut bundler = Bundler::new(&car_path);
     let mut cids = Vec::with_capacity(MANIFEST.len());
-    for (builtin_type, &(name, _)) in (1u32..).zip(MANIFEST) {
-        let wasm = staged.join(format!("{name}.wasm"));
+    for ((builtin_type, &(name, _)), wasm) in (1u32..).zip(MANIFEST).zip(&packed_modules) {
         let cid = bundler
-            .add_from_file(builtin_type, name.to_string(), None, &wasm)
+            .add_from_file(builtin_type, name.to_string(), None, wasm)
             .map_err(|e| format!("adding {} to the bundle: {e:#}", wasm.display()))?;
         cids.push(cid.to_string());
     }
@@ -444,26 +467,55 @@ fn optimize_wasm(wasm_opt: &Path, built: &Path, dest: &Path) -> Result<()> {
     {
         return Ok(());
     }
-    let output = Command::new("node")
-        .arg(wasm_opt)
-        .args(WASM_OPT_ARGS)
-        .arg(built)
-        .arg("-o")
-        .arg(dest)
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| format!("running node {}: {e}", wasm_opt.display()))?;
-    if !output.status.success() {
-        return Err(format!(
-            "wasm-opt failed on {} with {}:\n{}",
-            built.display(),
-            output.status,
-            String::from_utf8_lossy(&output.stderr)
-        ));
-    }
+    let mut command: Vec<&OsStr> = WASM_OPT_ARGS.iter().map(OsStr::new).collect();
+    command.extend([built.as_os_str(), OsStr::new("-o"), dest.as_os_str()]);
+    run_node(wasm_opt, &command, built)?;
     fs::write(&input_copy, &input)
         .and_then(|()| fs::write(&args_copy, &args))
         .map_err(|e| format!("writing {}: {e}", input_copy.display()))
+}
+
+/// The stack size `STACK_CHECK_BYTES` asks the modules to be cut to, if set.
+fn stack_check_bytes() -> Result<Option<u32>> {
+    match env::var(STACK_CHECK_ENV) {
+        Ok(value) => value.parse().map(Some).map_err(|e| {
+            format!("{STACK_CHECK_ENV} must be a number of bytes, not {value:?}: {e}")
+        }),
+        Err(env::VarError::NotPresent) => Ok(None),
+        Err(env::VarError::NotUnicode(value)) => {
+            Err(format!("{STACK_CHECK_ENV} is not valid UTF-8: {value:?}"))
+        }
+    }
+}
+
+/// Writes `module` with its stack cut to `bytes` beside it (`<slot>.stack-check.wasm`) and
+/// returns that path.
+fn cut_stack(root: &Path, module: &Path, bytes: u32) -> Result<PathBuf> {
+    let checked = module.with_extension("stack-check.wasm");
+    let bytes = bytes.to_string();
+    let args = [module.as_os_str(), OsStr::new(&bytes), checked.as_os_str()];
+    run_node(&root.join(STACK_CHECK), &args, module)?;
+    Ok(checked)
+}
+
+/// Runs the Node.js script `script` with `args`, about `module` (named in its errors).
+fn run_node(script: &Path, args: &[&OsStr], module: &Path) -> Result<()> {
+    let output = Command::new("node")
+        .arg(script)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("running node {}: {e}", script.display()))?;
+    if output.status.success() {
+        return Ok(());
+    }
+    Err(format!(
+        "{} failed on {} with {}:\n{}",
+        script.display(),
+        module.display(),
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    ))
 }
 
 /// Checks that a file looks like a WASM module (magic and version 1); returns its size.

@@ -118,6 +118,17 @@ contract Opcodes {
         (, delegated) = address(0xfE00000000000000000000000000000000000002).staticcall(abi.encode(actorId));
     }
 
+    /// EXTCODESIZE, EXTCODEHASH and EXTCODECOPY of `target`.
+    function codeOf(address target)
+        external
+        view
+        returns (uint256 size, bytes32 hash, bytes memory code)
+    {
+        size = target.code.length;
+        hash = target.codehash;
+        code = target.code;
+    }
+
     /// A STATICCALL of `target` with `input`: whether it succeeded and what it returned.
     function staticcallRaw(address target, bytes calldata input)
         external

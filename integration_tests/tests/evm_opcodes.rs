@@ -2,7 +2,9 @@
 //! and bit operations, memory, storage and transient storage (kept and cleared between
 //! transactions), logs as FIP-0049 events, block and transaction data, precompiles (Ethereum's
 //! hashes, identity, MODEXP, ECRECOVER, BN254 addition, multiplication and pairing, BLAKE2 F,
-//! BLS12-381 additions, P-256; Filecoin's address lookups and beacon randomness), calls of
+//! BLS12-381 additions, P-256; Filecoin's address lookups and beacon randomness; the rest are in
+//! `evm_precompiles`), the code of other addresses (EXTCODESIZE, EXTCODEHASH, EXTCODECOPY of a
+//! contract, an account, a precompile, a native actor, nothing, a dead contract), calls of
 //! every kind with value and with revert data, value sent by bare sends (a new address, an
 //! account, an ID with no actor), SELFDESTRUCT leaving a tombstone (a dead contract
 //! answers nothing), and the exceptional halts (stack and memory limits included) with the EVM
@@ -255,6 +257,42 @@ fn scenario(vm: &mut dyn VM) -> Outcome {
     assert_eq!(out.resolved.to_vec(), word(b.id));
     assert_eq!(out.delegated.to_vec(), b_f4);
 
+    // EXTCODESIZE, EXTCODEHASH and EXTCODECOPY by v18's rules: a contract shows its runtime code
+    // (part of its init code) and that code's Keccak-256; an account and a precompile exist
+    // with no code (the hash of nothing); a native actor (the power actor, f04) shows one
+    // INVALID byte; where nothing exists the hash is zero.
+    let code_of = |vm: &mut dyn VM, target: EthAddress| {
+        let out = call(vm, alice, &a, &O::codeOfCall { target });
+        (out.size, out.hash, out.code.to_vec())
+    };
+    let (size, hash, runtime) = code_of(vm, EthAddress::from(b.eth));
+    assert_eq!(size, uint(runtime.len() as u64), "{}", vm.name());
+    assert_eq!(hash, B256::from(keccak(&runtime)));
+    assert!(code.windows(runtime.len()).any(|w| w == runtime.as_slice()));
+    let nothing = B256::from(keccak(&[]));
+    assert_eq!(
+        code_of(vm, EthAddress::from(masked_id(alice_id))),
+        (uint(0), nothing, vec![]),
+        "{}",
+        vm.name()
+    );
+    let mut sha256_address = [0u8; 20];
+    sha256_address[19] = 2;
+    assert_eq!(
+        code_of(vm, EthAddress::from(sha256_address)),
+        (uint(0), nothing, vec![])
+    );
+    assert_eq!(
+        code_of(vm, EthAddress::from(masked_id(4))),
+        (uint(1), B256::from(keccak(&[0xfe])), vec![0xfe]),
+        "{}",
+        vm.name()
+    );
+    assert_eq!(
+        code_of(vm, EthAddress::from([0x5a; 20])),
+        (uint(0), B256::ZERO, vec![])
+    );
+
     // BLAKE2 F (EIP-152's test vector 5: 12 rounds over "abc"), Filecoin's beacon randomness of
     // the previous epoch (the chain's digest), and an epoch in the future refused.
     let raw = |vm: &mut dyn VM, target: [u8; 20], input: &[u8]| {
@@ -466,6 +504,13 @@ fn scenario(vm: &mut dyn VM) -> Outcome {
         out,
         Vec::<u8>::new(),
         "{}: a dead contract runs no code",
+        vm.name()
+    );
+    // A dead contract has no code, and the hash of nothing.
+    assert_eq!(
+        code_of(vm, EthAddress::from(b.eth)),
+        (uint(0), nothing, vec![]),
+        "{}",
         vm.name()
     );
     log.record(vm).unwrap();

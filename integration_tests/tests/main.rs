@@ -16,6 +16,7 @@ mod evm_deploy;
 mod evm_malformed_params;
 mod evm_opcodes;
 mod evm_out_of_gas;
+mod evm_precompiles;
 mod fevm_notification;
 mod fevm_sector_status;
 mod market_bad_input;
