@@ -47,22 +47,21 @@ pub fn describe_event(e: &StampedEvent) -> String {
 }
 
 fn describe_value(bytes: &[u8]) -> String {
-    if let Ok(s) = from_slice::<String>(bytes) {
-        return s;
-    }
-    if let Ok(b) = from_slice::<bool>(bytes) {
-        return b.to_string();
-    }
-    if let Ok(n) = from_slice::<i64>(bytes) {
-        return n.to_string();
-    }
-    if let Ok(c) = from_slice::<Option<Cid>>(bytes) {
-        return c.map_or("null".to_string(), |c| c.to_string());
-    }
-    if let Ok(t) = from_slice::<TokenAmount>(bytes) {
-        return format!("{t} FIL");
-    }
-    format!("{bytes:?}")
+    // Chosen by the CBOR major type of the first byte: the string decoder also accepts the
+    // integer 0, as an empty string.
+    let described = match bytes.first().map(|b| b >> 5) {
+        Some(0 | 1) => from_slice::<i64>(bytes).ok().map(|n| n.to_string()),
+        Some(2) => from_slice::<TokenAmount>(bytes)
+            .ok()
+            .map(|t| format!("{t} FIL")),
+        Some(3) => from_slice::<String>(bytes).ok(),
+        Some(6) => from_slice::<Cid>(bytes).ok().map(|c| c.to_string()),
+        Some(7) => from_slice::<Option<bool>>(bytes)
+            .ok()
+            .map(|b| b.map_or("null".to_string(), |b| b.to_string())),
+        _ => None,
+    };
+    described.unwrap_or_else(|| format!("{bytes:?}"))
 }
 
 /// An event's `$type`, with the `fee-type` of a `fee-applied`.

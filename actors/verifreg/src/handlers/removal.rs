@@ -15,13 +15,13 @@ use fvm_shared::sys::SendFlags;
 use num_traits::Zero;
 
 use super::datacap::{balance, destroy};
-use super::resolve_to_actor_id;
 use crate::ext::account;
 use crate::state::{AddrPairKey, ProposalIdsMap};
 use crate::{
     Actor, DataCap, RemoveDataCapParams, RemoveDataCapProposal, RemoveDataCapProposalID,
     RemoveDataCapRequest, RemoveDataCapReturn, State, SIGNATURE_DOMAIN_SEPARATION_REMOVE_DATA_CAP,
 };
+use fil_actors_runtime::resolve_to_actor_id;
 
 impl Actor {
     /// The root key only. Destroys up to `data_cap_amount_to_remove` of the client's datacap

@@ -9,11 +9,11 @@ use fvm_shared::address::Address;
 use num_traits::{Signed, Zero};
 
 use super::datacap::{balance, mint};
-use super::resolve_to_actor_id;
 use crate::{
     emit, Actor, AddVerifiedClientParams, AddVerifierParams, ConstructorParams, DataCap,
     RemoveVerifierParams, State,
 };
+use fil_actors_runtime::resolve_to_actor_id;
 
 /// `USR_ILLEGAL_ARGUMENT` unless `allowance` is at least the smallest allocation.
 fn check_allowance(rt: &impl Runtime, allowance: &DataCap, what: &str) -> Result<(), ActorError> {
