@@ -4,8 +4,9 @@
 //
 // Inputs: `BUILD_FIL_NETWORK` (default `mainnet`) picks the network; it is passed on to the WASM
 // compile, where the runtime reads it. `STACK_CHECK_BYTES`, when set, packs every module with its
-// stack cut to that many bytes (`make stack-check`; see `tools/binaryen/stack-check.mjs`). Outputs, under `OUT_DIR`: `wasm/<slot>.wasm`,
-// `bundle/bundle-<network>.car` and `bundle_info.rs`.
+// stack cut to that many bytes (`make stack-check`; see `tools/binaryen/stack-check.mjs`).
+// Outputs, under `OUT_DIR`: `wasm/<slot>.wasm`, `bundle/bundle-<network>.car` and
+// `bundle_info.rs`.
 //
 // The actors are compiled by a nested cargo with its own target dir
 // (`<target>/wasm-actors/<network>`), so it never waits on the lock the outer cargo holds on its

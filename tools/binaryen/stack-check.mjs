@@ -49,7 +49,8 @@ if (start.value < stackBytes) {
 const floor = start.value - stackBytes;
 
 const setter = '$stack_check_set_pointer';
-const writes = new RegExp(String.raw`\(global\.set \$${pointer.name.replace(/\$/g, '\\$')}(?=[\s)])`, 'g');
+const name = pointer.name.replace(/\$/g, '\\$');
+const writes = new RegExp(String.raw`\(global\.set \$${name}(?=[\s)])`, 'g');
 let count = 0;
 let text = module.emitText().replace(writes, () => {
   count += 1;
