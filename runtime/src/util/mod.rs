@@ -1,6 +1,7 @@
-//! Helpers shared by the actors: HAMT maps and sets and AMT arrays with the network's
-//! parameters, batch results, invariant-check accumulation, address resolution, and the Q.128
-//! smoothing math shared by the reward, power and miner actors.
+//! Helpers shared by the actors: HAMT maps (a set is a map to `()`, whose values encode as null
+//! as v18's do) and AMT arrays with the network's parameters, batch results, invariant-check
+//! accumulation, address resolution, and the Q.128 smoothing math shared by the reward, power and
+//! miner actors.
 
 mod array;
 mod batch_return;
@@ -8,7 +9,6 @@ mod map;
 pub mod math;
 mod message_accumulator;
 mod resolve;
-mod set;
 pub mod smoothing;
 
 pub use array::*;
@@ -16,5 +16,4 @@ pub use batch_return::*;
 pub use map::*;
 pub use message_accumulator::*;
 pub use resolve::*;
-pub use set::*;
 pub use smoothing::FilterEstimate;
