@@ -33,6 +33,22 @@ pub fn keccak(data: &[u8]) -> [u8; 32] {
     out
 }
 
+/// `n` as the 32 big-endian bytes of an EVM word.
+pub fn word(n: u64) -> Vec<u8> {
+    let mut w = vec![0u8; 32];
+    w[24..].copy_from_slice(&n.to_be_bytes());
+    w
+}
+
+/// The address of precompile `index` in the range `prefix` opens (0x00 Ethereum's, 0xfe
+/// Filecoin's); P-256 verification is `(0x00, 0x100)`.
+pub fn precompile(prefix: u8, index: u16) -> [u8; 20] {
+    let mut a = [0u8; 20];
+    a[0] = prefix;
+    a[18..].copy_from_slice(&index.to_be_bytes());
+    a
+}
+
 /// The f4 address of an Ethereum address (the EAM's namespace).
 pub fn f4(eth: &[u8; 20]) -> Address {
     Address::new_delegated(EAM_ACTOR_ID, eth).expect("a 20-byte subaddress is valid")

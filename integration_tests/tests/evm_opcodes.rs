@@ -21,8 +21,8 @@ use fil_actor_evm::{
 };
 use fil_actors_integration_tests::contracts::Opcodes as O;
 use fil_actors_integration_tests::evm::{
-    deploy, f4, initcode, invoke, invoke_ok, keccak, log_entries, masked_id, return_data,
-    sol_call_ok, Contract,
+    deploy, f4, initcode, invoke, invoke_ok, keccak, log_entries, masked_id, precompile,
+    return_data, sol_call_ok, word, Contract,
 };
 use fil_actors_integration_tests::on_both_engines;
 use fil_actors_integration_tests::state_log::StateLog;
@@ -54,11 +54,6 @@ fn uint(n: u64) -> U256 {
 /// `-n` as a two's-complement word.
 fn neg(n: u64) -> U256 {
     U256::ZERO.wrapping_sub(U256::from(n))
-}
-
-/// `n` as the 32 bytes of a word.
-fn word(n: u64) -> Vec<u8> {
-    U256::from(n).to_be_bytes::<32>().to_vec()
 }
 
 /// Init code that deploys `runtime` (at most 32 bytes) as the contract's code.
@@ -276,10 +271,8 @@ fn scenario(vm: &mut dyn VM) -> Outcome {
         "{}",
         vm.name()
     );
-    let mut sha256_address = [0u8; 20];
-    sha256_address[19] = 2;
     assert_eq!(
-        code_of(vm, EthAddress::from(sha256_address)),
+        code_of(vm, EthAddress::from(precompile(0, 2))),
         (uint(0), nothing, vec![])
     );
     assert_eq!(
@@ -306,12 +299,6 @@ fn scenario(vm: &mut dyn VM) -> Outcome {
             },
         );
         (out.ok, out.out.to_vec())
-    };
-    let precompile = |prefix: u8, n: u16| {
-        let mut p = [0u8; 20];
-        p[0] = prefix;
-        p[18..].copy_from_slice(&n.to_be_bytes());
-        p
     };
     let mut blake = hex::decode("0000000c48c9bdf267e6096a3ba7ca8485ae67bb2bf894fe72f36e3cf1361d5f3af54fa5d182e6ad7f520e511f6c3e2b8c68059b6bbd41fbabd9831f79217e1319cde05b616263").unwrap();
     blake.resize(4 + 64 + 128, 0);

@@ -14,23 +14,15 @@ use blst::{
     blst_p2, blst_p2_generator, blst_p2_mult, blst_p2_serialize,
 };
 use fil_actors_integration_tests::contracts::Opcodes as O;
-use fil_actors_integration_tests::evm::{deploy, initcode, sol_call_ok};
+use fil_actors_integration_tests::evm::{deploy, initcode, precompile, sol_call_ok, word};
 use fil_actors_integration_tests::on_both_engines;
 use fvm_shared::econ::TokenAmount;
 use test_vm::genesis::genesis;
 use test_vm::VM;
 
-/// The address of precompile `index` in the range starting with `prefix` (0x00 Ethereum's,
-/// 0xfe Filecoin's).
-fn precompile(prefix: u8, index: u8) -> EthAddress {
-    let mut a = [0u8; 20];
-    a[0] = prefix;
-    a[19] = index;
-    EthAddress::from(a)
-}
-
-fn word(n: u64) -> Vec<u8> {
-    U256::from(n).to_be_bytes::<32>().to_vec()
+/// The address of precompile `index` in the range `prefix` opens.
+fn at(prefix: u8, index: u16) -> EthAddress {
+    EthAddress::from(precompile(prefix, index))
 }
 
 // BN254 (EIP-196/197): coordinates as 32-byte words; a G2 point as x's imaginary and real
@@ -205,7 +197,7 @@ fn scenario(vm: &mut dyn VM) -> Answers {
     let g1 = bn_g1(U256::from(1), U256::from(2));
     let minus_g1 = bn_g1(U256::from(1), p - U256::from(2));
     let two_g1 = bn_g1(hex_word(BN254_TWO_G1[0]), hex_word(BN254_TWO_G1[1]));
-    let bn_pairing = precompile(0, 0x08);
+    let bn_pairing = at(0, 0x08);
     let input = pairs(&[(g1.clone(), bn_g2()), (minus_g1.clone(), bn_g2())]);
     assert_eq!(raw(vm, bn_pairing, input), holds, "{}", vm.name());
     let input = pairs(&[
@@ -222,7 +214,7 @@ fn scenario(vm: &mut dyn VM) -> Answers {
     assert_eq!(raw(vm, bn_pairing, pairs(&[(off_curve, bn_g2())])), refused);
 
     // BLS12-381 G1 MSM: 2·G1, and 3·G1 + 5·(2·G1) = 13·G1.
-    let g1_msm = precompile(0, 0x0c);
+    let g1_msm = at(0, 0x0c);
     let input = [bls_g1(1), word(2)].concat();
     assert_eq!(raw(vm, g1_msm, input), (true, bls_g1(2)), "{}", vm.name());
     let input = [bls_g1(1), word(3), bls_g1(2), word(5)].concat();
@@ -233,13 +225,13 @@ fn scenario(vm: &mut dyn VM) -> Answers {
     assert_eq!(raw(vm, g1_msm, input[..159].to_vec()), refused);
 
     // G2 MSM: 7·G2 + 4·(3·G2) = 19·G2.
-    let g2_msm = precompile(0, 0x0e);
+    let g2_msm = at(0, 0x0e);
     let input = [bls_g2(1), word(7), bls_g2(3), word(4)].concat();
     assert_eq!(raw(vm, g2_msm, input), (true, bls_g2(19)), "{}", vm.name());
 
     // BLS12-381 pairing: e(G1, G2)·e(-G1, G2) = 1, e(2·G1, 3·G2)·e(-G1, 6·G2) = 1; e(G1, G2)
     // alone is not; a G1 point whose y is off by one is off the curve.
-    let bls_pairing = precompile(0, 0x0f);
+    let bls_pairing = at(0, 0x0f);
     let input = pairs(&[(bls_g1(1), bls_g2(1)), (bls_minus_g1(), bls_g2(1))]);
     assert_eq!(raw(vm, bls_pairing, input), holds, "{}", vm.name());
     let input = pairs(&[(bls_g1(2), bls_g2(3)), (bls_minus_g1(), bls_g2(6))]);
@@ -253,7 +245,7 @@ fn scenario(vm: &mut dyn VM) -> Answers {
 
     // Maps to the curve: a field element to G1, an element of the extension to G2; an element
     // equal to or above the modulus (all ones) is refused.
-    let map_g1 = precompile(0, 0x10);
+    let map_g1 = at(0, 0x10);
     let u = element(0x05, 0x3c);
     assert_eq!(
         raw(vm, map_g1, fp64(&u)),
@@ -262,7 +254,7 @@ fn scenario(vm: &mut dyn VM) -> Answers {
         vm.name()
     );
     assert_eq!(raw(vm, map_g1, fp64(&[0xff; 48])), refused);
-    let map_g2 = precompile(0, 0x11);
+    let map_g2 = at(0, 0x11);
     let (c0, c1) = (element(0x11, 0x7e), element(0x02, 0xa5));
     let input = [fp64(&c0), fp64(&c1)].concat();
     assert_eq!(
@@ -273,7 +265,7 @@ fn scenario(vm: &mut dyn VM) -> Answers {
     );
 
     // 0xfe00..04 has no precompile in v18: a call there is a call to an address with no code.
-    assert_eq!(raw(vm, precompile(0xfe, 0x04), word(1)), (true, vec![]));
+    assert_eq!(raw(vm, at(0xfe, 0x04), word(1)), (true, vec![]));
     answers
 }
 
